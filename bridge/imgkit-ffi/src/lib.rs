@@ -1,0 +1,24 @@
+//! The C++ <-> Rust boundary of imgkit: the one staticlib every C++ binary links.
+//!
+//! Only this crate knows about cxx, `unsafe` and panics crossing a language boundary
+//! (DESIGN invariant 3). Each bridged function:
+//!
+//! 1. checks its arguments and borrows the caller's buffers (C++ owns them);
+//! 2. runs the kernel from `imgkit-kernels` inside [`status::guarded`], which catches
+//!    any panic so that nothing unwinds into C++ (DESIGN invariant 2);
+//! 3. returns a [`status::ffi::KernelStatus`] — a code plus a message — never a
+//!    `Result`, so C++ needs no exceptions to read it.
+//!
+//! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
+
+mod filters;
+mod status;
+
+pub use status::ffi::{KernelStatus, StatusCode};
+pub use status::{configure_failpoint, remove_failpoint};
+
+/// The Rust entry points, for Rust callers and tests; C++ reaches the same functions
+/// through the generated headers.
+pub mod entry {
+    pub use crate::filters::{convolve, gaussian_blur};
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on Debian 12, from Debian's packages and the
+# Rust crate registry only. Idempotent: a second run changes nothing.
+#
+# Corrosion is not packaged for Debian 12. Debian 13 ships it (CMake files only), so we
+# add a Debian 13 source pinned at priority 100: nothing else is ever taken from it
+# unless asked for by name with `-t trixie`.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+
+packages=(
+  cmake ninja-build pkg-config g++ clang clang-format libclang-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libpng-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
+  netpbm imagemagick
+)
+
+trixie_list=/etc/apt/sources.list.d/imgkit-trixie.sources
+trixie_pin=/etc/apt/preferences.d/imgkit-trixie-pin
+
+add_trixie_source() {
+  [ -f "$trixie_list" ] && return 0
+  local base=/etc/apt/sources.list.d/debian.sources
+  if [ ! -f "$base" ]; then
+    echo "install-deps: $base not found; cannot derive a Debian 13 source for Corrosion" >&2
+    exit 1
+  fi
+  # The first stanza of the machine's own Debian entry, with the suite swapped.
+  awk 'BEGIN{RS=""; ORS="\n"} NR==1' "$base" \
+    | sed -E 's/^Suites:.*/Suites: trixie/' | $SUDO tee "$trixie_list" >/dev/null
+  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' | $SUDO tee "$trixie_pin" >/dev/null
+}
+
+need_apt=0
+for p in "${packages[@]}" corrosion; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt=1
+done
+
+if [ "$need_apt" -eq 1 ]; then
+  add_trixie_source
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}"
+  $SUDO apt-get install -y -q --no-install-recommends -t trixie corrosion
+fi
+
+# Rust: the toolchain is rustup's; clippy and rustfmt are what the lint script runs.
+if command -v rustup >/dev/null 2>&1; then
+  rustup component add clippy rustfmt >/dev/null 2>&1 || true
+fi
+# Fetch every crate now, so the build itself never reaches a registry.
+if [ -f Cargo.lock ]; then
+  cargo fetch --locked -q
+fi
+echo "install-deps: done"

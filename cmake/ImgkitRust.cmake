@@ -1,0 +1,32 @@
+# Rust integration: finds Corrosion and imports the workspace's one C++-linked staticlib.
+#
+# Corrosion 0.5.0 (the Debian 13 package) cannot parse current rustup's
+# `rustup toolchain list` output and fails with "Could not find toolchain ''". Naming
+# the compiler explicitly bypasses that probe, so we ask rustup for it when the user
+# has not chosen one.
+if(NOT Rust_COMPILER)
+  find_program(IMGKIT_RUSTUP rustup HINTS "$ENV{HOME}/.cargo/bin")
+  if(IMGKIT_RUSTUP)
+    execute_process(
+      COMMAND "${IMGKIT_RUSTUP}" which rustc
+      OUTPUT_VARIABLE _imgkit_rustc
+      OUTPUT_STRIP_TRAILING_WHITESPACE
+      RESULT_VARIABLE _imgkit_rustup_result)
+    if(_imgkit_rustup_result EQUAL 0 AND EXISTS "${_imgkit_rustc}")
+      set(Rust_COMPILER "${_imgkit_rustc}" CACHE FILEPATH "rustc used by Corrosion")
+    endif()
+  endif()
+endif()
+
+find_package(Corrosion 0.5 REQUIRED)
+
+# The one staticlib linked into C++ (DESIGN invariant 4: two Rust staticlibs in one
+# binary duplicate std). Every cxx bridge module lives in this crate.
+corrosion_import_crate(
+  MANIFEST_PATH "${PROJECT_SOURCE_DIR}/Cargo.toml"
+  CRATES imgkit-ffi
+  CRATE_TYPES staticlib
+  LOCKED)
+
+# cxx/cc compile C++ inside build scripts; give them the compiler CMake chose.
+corrosion_set_env_vars(imgkit_ffi "CXX=${CMAKE_CXX_COMPILER}" "CC=${CMAKE_C_COMPILER}")

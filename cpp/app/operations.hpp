@@ -1,0 +1,32 @@
+// The `--op NAME[:key=value,...]` steps of `imgkit process`.
+//
+// One table in operations.cpp knows every operation's name, parameters and defaults;
+// everything else (help text, parsing, applying) is derived from it.
+//
+//   auto op = imgkit::cli::parse_operation("gaussian_blur:sigma=2");  // UsageError if bad
+//   imgkit::Image out = op.apply(in);
+//   std::cout << op.description;  // "gaussian_blur(sigma=2)"
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "imgkit/image.hpp"
+
+namespace imgkit::cli {
+
+struct Operation {
+  std::string description;  // the name and every parameter's value, defaults included
+  std::function<Image(const Image&)> apply;
+};
+
+// Throws UsageError naming the problem: an unknown operation (listing the known ones),
+// an unknown or repeated parameter, a value that is not a number or not a choice.
+// Range checks (sigma > 0, ...) are the library's: they surface when applied.
+Operation parse_operation(std::string_view spec);
+
+// One line per operation with its parameters, for --help.
+std::string operations_help();
+
+}  // namespace imgkit::cli

@@ -1,0 +1,73 @@
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "imgkit/legacy/filters.hpp"
+#include "sampling.hpp"
+
+namespace imgkit::legacy {
+namespace {
+
+constexpr std::uint32_t kMaxKernelSize = 255;
+
+void check_kernel_size(const char* axis, std::uint32_t size) {
+  if (size % 2 == 0 || size > kMaxKernelSize) {
+    detail::throw_invalid_argument(std::string("convolve: kernel ") + axis +
+                                   " must be odd and in 1..255, got " + std::to_string(size));
+  }
+}
+
+void check_kernel(const Kernel& kernel) {
+  check_kernel_size("width", kernel.width);
+  check_kernel_size("height", kernel.height);
+  const std::size_t expected = std::size_t{kernel.width} * kernel.height;
+  if (kernel.weights.size() != expected) {
+    detail::throw_invalid_argument("convolve: a " + std::to_string(kernel.width) + "x" +
+                                   std::to_string(kernel.height) + " kernel needs " +
+                                   std::to_string(expected) + " weights, got " +
+                                   std::to_string(kernel.weights.size()));
+  }
+  for (std::size_t i = 0; i < expected; ++i) {
+    if (!std::isfinite(kernel.weights[i])) {
+      detail::throw_invalid_argument("convolve: weights must be finite, weight " +
+                                     std::to_string(i) + " is " +
+                                     detail::format_value(kernel.weights[i]));
+    }
+  }
+}
+
+}  // namespace
+
+Image convolve(const Image& image, const Kernel& kernel) {
+  check_kernel(kernel);
+  const std::uint32_t channels = image.channels();
+  const std::vector<std::uint32_t> columns =
+      detail::clamped_index_table(image.width(), kernel.width / 2);
+  const std::vector<std::uint32_t> rows =
+      detail::clamped_index_table(image.height(), kernel.height / 2);
+
+  Image out(image.width(), image.height(), channels);
+  for (std::uint32_t y = 0; y < image.height(); ++y) {
+    for (std::uint32_t x = 0; x < image.width(); ++x) {
+      // All channels of a pixel share one pass over the kernel; each channel's sum still
+      // adds its terms in row-major kernel order.
+      std::array<float, 4> sums{};
+      const float* weight = kernel.weights.data();
+      for (std::uint32_t j = 0; j < kernel.height; ++j) {
+        const std::uint8_t* row = image.data() + rows[y + j] * image.row_stride();
+        for (std::uint32_t i = 0; i < kernel.width; ++i, ++weight) {
+          const std::uint8_t* pixel = row + std::size_t{columns[x + i]} * channels;
+          for (std::uint32_t c = 0; c < channels; ++c) {
+            sums[c] += *weight * pixel[c];
+          }
+        }
+      }
+      for (std::uint32_t c = 0; c < channels; ++c) {
+        out.at(x, y, c) = detail::round_to_sample(sums[c]);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace imgkit::legacy

@@ -1,0 +1,370 @@
+// libpng reports errors by longjmp. Everything that can reach png_error runs inside
+// run_libpng_step, whose frame and callees hold only trivially destructible objects, so
+// the longjmp never skips a destructor. C++ objects (images, row tables, the output
+// buffer) live in the callers, outside the jumped-over frames.
+#include <png.h>
+
+#include <csetjmp>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "imgkit/error.hpp"
+#include "imgkit/legacy/codecs.hpp"
+
+namespace imgkit::legacy {
+namespace {
+
+constexpr std::size_t kPngSignatureSize = 8;
+
+// Filled on the way to a longjmp, so it must not allocate: a fixed buffer.
+struct LibpngErrorState {
+  char message[256] = {};
+};
+
+struct MemorySource {
+  const std::uint8_t* data = nullptr;
+  std::size_t size = 0;
+  std::size_t offset = 0;
+  bool truncated = false;
+  std::size_t bytes_wanted = 0;
+};
+
+struct MemorySink {
+  Bytes bytes;
+};
+
+void record_error_and_jump(png_structp png, png_const_charp message) {
+  auto* state = static_cast<LibpngErrorState*>(png_get_error_ptr(png));
+  std::snprintf(state->message, sizeof state->message, "%s", message);
+  png_longjmp(png, 1);
+}
+
+// libpng would print warnings (benign problems it recovers from) to stderr.
+void ignore_warning(png_structp, png_const_charp) {}
+
+void read_from_memory(png_structp png, png_bytep out, std::size_t length) {
+  auto* source = static_cast<MemorySource*>(png_get_io_ptr(png));
+  if (length > source->size - source->offset) {
+    source->truncated = true;
+    source->bytes_wanted = length;
+    png_error(png, "unexpected end of input");
+  }
+  std::memcpy(out, source->data + source->offset, length);
+  source->offset += length;
+}
+
+void write_to_memory(png_structp png, png_bytep data, std::size_t length) {
+  auto* sink = static_cast<MemorySink*>(png_get_io_ptr(png));
+  bool out_of_memory = false;
+  try {
+    sink->bytes.insert(sink->bytes.end(), data, data + length);
+  } catch (const std::bad_alloc&) {
+    out_of_memory = true;
+  }
+  // Outside the handler: jumping out of a catch block would leak the exception.
+  if (out_of_memory) {
+    png_error(png, "out of memory growing the output buffer");
+  }
+}
+
+void flush_nothing(png_structp) {}
+
+using LibpngStep = void (*)(png_structp png, png_infop info, void* context);
+
+// The only function that calls setjmp. Returns false when libpng reported an error.
+bool run_libpng_step(png_structp png, png_infop info, LibpngStep step, void* context) {
+  if (setjmp(png_jmpbuf(png)) != 0) {
+    return false;
+  }
+  step(png, info, context);
+  return true;
+}
+
+// ---- decoding ----------------------------------------------------------------------
+
+// What the configured read transformations produce, per png_read_update_info.
+struct DecodedLayout {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint32_t channels = 0;
+  std::uint32_t bit_depth = 0;
+  std::size_t row_bytes = 0;
+};
+
+void read_header_step(png_structp png, png_infop info, void*) { png_read_info(png, info); }
+
+// Chooses transformations that give the channel layouts listed in codecs.hpp.
+void configure_transforms_step(png_structp png, png_infop info, void* context) {
+  const png_byte color_type = png_get_color_type(png, info);
+  const bool has_trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+  // Palette -> RGB, gray 1/2/4 -> 8 bit, tRNS -> alpha channel.
+  png_set_expand(png);
+  if ((color_type & PNG_COLOR_MASK_COLOR) == 0 &&
+      ((color_type & PNG_COLOR_MASK_ALPHA) != 0 || has_trns)) {
+    png_set_gray_to_rgb(png);  // imgkit has no 2-channel layout
+  }
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+
+  auto* layout = static_cast<DecodedLayout*>(context);
+  layout->width = png_get_image_width(png, info);
+  layout->height = png_get_image_height(png, info);
+  layout->channels = png_get_channels(png, info);
+  layout->bit_depth = png_get_bit_depth(png, info);
+  layout->row_bytes = png_get_rowbytes(png, info);
+}
+
+void read_pixels_step(png_structp png, png_infop, void* context) {
+  png_read_image(png, static_cast<png_bytepp>(context));
+  png_read_end(png, nullptr);  // verifies the CRCs of the chunks after the image data
+}
+
+class PngReader {
+ public:
+  explicit PngReader(const Bytes& bytes) {
+    source_.data = bytes.data();
+    source_.size = bytes.size();
+    source_.offset = kPngSignatureSize;
+    png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error_, record_error_and_jump,
+                                  ignore_warning);
+    if (png_ == nullptr) {
+      throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng read structure");
+    }
+    info_ = png_create_info_struct(png_);
+    if (info_ == nullptr) {
+      png_destroy_read_struct(&png_, nullptr, nullptr);
+      throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng info structure");
+    }
+    png_set_read_fn(png_, &source_, read_from_memory);
+    png_set_sig_bytes(png_, static_cast<int>(kPngSignatureSize));
+    // A bad CRC in an ancillary chunk would otherwise be a warning and the chunk dropped.
+    png_set_crc_action(png_, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
+    // libpng's default caps (1M x 1M) are tighter than the PNG format; our own limit is
+    // DecodeLimits::max_pixels.
+    png_set_user_limits(png_, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  }
+  ~PngReader() { png_destroy_read_struct(&png_, &info_, nullptr); }
+  PngReader(const PngReader&) = delete;
+  PngReader& operator=(const PngReader&) = delete;
+
+  void run(LibpngStep step, void* context) {
+    if (!run_libpng_step(png_, info_, step, context)) {
+      throw_failure();
+    }
+  }
+
+  std::uint32_t width() const { return png_get_image_width(png_, info_); }
+  std::uint32_t height() const { return png_get_image_height(png_, info_); }
+
+ private:
+  [[noreturn]] void throw_failure() const {
+    if (source_.truncated) {
+      throw Error(ErrorCategory::kMalformedData,
+                  "PNG: truncated data: input ends at byte " + std::to_string(source_.size) +
+                      " but libpng needed " + std::to_string(source_.bytes_wanted) +
+                      " more bytes at offset " + std::to_string(source_.offset));
+    }
+    throw Error(ErrorCategory::kMalformedData,
+                std::string("PNG: malformed data (libpng: ") + error_.message + ")");
+  }
+
+  LibpngErrorState error_;
+  MemorySource source_;
+  png_structp png_ = nullptr;
+  png_infop info_ = nullptr;
+};
+
+void check_signature(const Bytes& bytes) {
+  const std::size_t checked = bytes.size() < kPngSignatureSize ? bytes.size() : kPngSignatureSize;
+  if (png_sig_cmp(bytes.data(), 0, checked) != 0) {
+    throw Error(ErrorCategory::kMalformedData, "PNG: bad signature (not a PNG file)");
+  }
+  if (bytes.size() < kPngSignatureSize) {
+    throw Error(ErrorCategory::kMalformedData, "PNG: truncated data: input ends inside the " +
+                                                   std::to_string(kPngSignatureSize) +
+                                                   "-byte signature");
+  }
+}
+
+void check_pixel_limit(std::uint32_t width, std::uint32_t height, const DecodeLimits& limits) {
+  if (std::uint64_t{width} * height > limits.max_pixels) {
+    throw Error(ErrorCategory::kLimitExceeded,
+                "PNG: " + std::to_string(width) + "x" + std::to_string(height) +
+                    " image exceeds the limit of " + std::to_string(limits.max_pixels) + " pixels");
+  }
+}
+
+void check_layout(const DecodedLayout& layout) {
+  const bool known_channels = layout.channels == 1 || layout.channels == 3 || layout.channels == 4;
+  const bool known_depth = layout.bit_depth == 8 || layout.bit_depth == 16;
+  if (!known_channels || !known_depth ||
+      layout.row_bytes != std::size_t{layout.width} * layout.channels * (layout.bit_depth / 8)) {
+    throw Error(ErrorCategory::kInternal, "PNG: libpng produced an unexpected layout (" +
+                                              std::to_string(layout.channels) + " channels, " +
+                                              std::to_string(layout.bit_depth) + " bits)");
+  }
+}
+
+// PNG stores 16-bit samples big-endian; libpng leaves them so unless asked to swap, and
+// swapping only suits little-endian hosts. Reassembling the bytes works on any host.
+void big_endian_to_native(Image16& image) {
+  for (std::uint16_t& sample : image.samples()) {
+    unsigned char bytes[2];
+    std::memcpy(bytes, &sample, 2);
+    sample = static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
+  }
+}
+
+template <typename Sample>
+Raster<Sample> read_pixels(PngReader& reader, const DecodedLayout& layout) {
+  Raster<Sample> image(layout.width, layout.height, layout.channels);
+  std::vector<png_bytep> rows(layout.height);
+  for (std::uint32_t y = 0; y < layout.height; ++y) {
+    rows[y] = reinterpret_cast<png_bytep>(image.data() + y * image.row_stride());
+  }
+  reader.run(read_pixels_step, rows.data());
+  return image;
+}
+
+// ---- encoding ----------------------------------------------------------------------
+
+struct EncodeJob {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  int color_type = 0;
+  int bit_depth = 0;
+  std::size_t row_samples = 0;
+  const std::uint8_t* samples8 = nullptr;
+  const std::uint16_t* samples16 = nullptr;
+  png_bytep big_endian_row = nullptr;  // scratch of row_samples * 2 bytes for 16-bit
+};
+
+const png_byte* prepare_row(const EncodeJob& job, std::uint32_t y) {
+  const std::size_t start = std::size_t{y} * job.row_samples;
+  if (job.bit_depth == 8) {
+    return job.samples8 + start;
+  }
+  for (std::size_t i = 0; i < job.row_samples; ++i) {
+    const std::uint16_t sample = job.samples16[start + i];
+    job.big_endian_row[2 * i] = static_cast<png_byte>(sample >> 8);
+    job.big_endian_row[2 * i + 1] = static_cast<png_byte>(sample & 0xff);
+  }
+  return job.big_endian_row;
+}
+
+void write_image_step(png_structp png, png_infop info, void* context) {
+  const auto* job = static_cast<const EncodeJob*>(context);
+  png_set_IHDR(png, info, job->width, job->height, job->bit_depth, job->color_type,
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (std::uint32_t y = 0; y < job->height; ++y) {
+    png_write_row(png, prepare_row(*job, y));
+  }
+  png_write_end(png, info);
+}
+
+class PngWriter {
+ public:
+  PngWriter() {
+    png_ = png_create_write_struct(PNG_LIBPNG_VER_STRING, &error_, record_error_and_jump,
+                                   ignore_warning);
+    if (png_ == nullptr) {
+      throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng write structure");
+    }
+    info_ = png_create_info_struct(png_);
+    if (info_ == nullptr) {
+      png_destroy_write_struct(&png_, nullptr);
+      throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng info structure");
+    }
+    png_set_write_fn(png_, &sink_, write_to_memory, flush_nothing);
+    // The default caps would refuse images wider or taller than 1M pixels.
+    png_set_user_limits(png_, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  }
+  ~PngWriter() { png_destroy_write_struct(&png_, &info_); }
+  PngWriter(const PngWriter&) = delete;
+  PngWriter& operator=(const PngWriter&) = delete;
+
+  Bytes write(EncodeJob job) {
+    if (!run_libpng_step(png_, info_, write_image_step, &job)) {
+      throw Error(ErrorCategory::kInternal,
+                  std::string("PNG: encoding failed (libpng: ") + error_.message + ")");
+    }
+    return std::move(sink_.bytes);
+  }
+
+ private:
+  LibpngErrorState error_;
+  MemorySink sink_;
+  png_structp png_ = nullptr;
+  png_infop info_ = nullptr;
+};
+
+int color_type_for(std::uint32_t channels) {
+  switch (channels) {
+    case 1:
+      return PNG_COLOR_TYPE_GRAY;
+    case 3:
+      return PNG_COLOR_TYPE_RGB;
+    default:
+      return PNG_COLOR_TYPE_RGB_ALPHA;
+  }
+}
+
+template <typename Sample>
+Bytes encode_raster(const Raster<Sample>& image) {
+  if (image.width() > PNG_UINT_31_MAX || image.height() > PNG_UINT_31_MAX) {
+    throw Error(ErrorCategory::kUnsupported,
+                "PNG: " + std::to_string(image.width()) + "x" + std::to_string(image.height()) +
+                    " exceeds the PNG maximum dimension " + std::to_string(PNG_UINT_31_MAX));
+  }
+  EncodeJob job;
+  job.width = image.width();
+  job.height = image.height();
+  job.color_type = color_type_for(image.channels());
+  job.bit_depth = static_cast<int>(sizeof(Sample) * 8);
+  job.row_samples = image.row_stride();
+  std::vector<png_byte> big_endian_row;
+  if constexpr (sizeof(Sample) == 1) {
+    job.samples8 = image.data();
+  } else {
+    job.samples16 = image.data();
+    big_endian_row.resize(job.row_samples * 2);
+    job.big_endian_row = big_endian_row.data();
+  }
+  PngWriter writer;
+  return writer.write(job);
+}
+
+}  // namespace
+
+DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits) {
+  if (bytes.empty()) {
+    throw Error(ErrorCategory::kInvalidArgument, "PNG: empty input");
+  }
+  check_signature(bytes);
+  PngReader reader(bytes);
+  reader.run(read_header_step, nullptr);
+  // Before png_read_update_info, which already allocates row buffers.
+  check_pixel_limit(reader.width(), reader.height(), limits);
+  DecodedLayout layout;
+  reader.run(configure_transforms_step, &layout);
+  check_layout(layout);
+  if (layout.bit_depth == 16) {
+    Image16 image = read_pixels<std::uint16_t>(reader, layout);
+    big_endian_to_native(image);
+    return image;
+  }
+  return read_pixels<std::uint8_t>(reader, layout);
+}
+
+Bytes encode_png(const Image& image) { return encode_raster(image); }
+
+Bytes encode_png(const Image16& image) { return encode_raster(image); }
+
+}  // namespace imgkit::legacy

@@ -1,0 +1,75 @@
+// Internal to imgkit_legacy: the sample conversions, border handling and argument checks
+// the filter, geometry and tone sources share, so each rule exists exactly once.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "imgkit/error.hpp"
+
+namespace imgkit::legacy::detail {
+
+// Float result -> 8-bit sample: round half away from zero, then clamp to 0..255. The
+// comparisons are written so that NaN (only reachable when huge kernel weights overflow)
+// lands on 0, as Rust's saturating `as u8` does.
+inline std::uint8_t round_to_sample(float value) {
+  const float rounded = std::round(value);
+  if (!(rounded > 0.0f)) {
+    return 0;
+  }
+  if (rounded >= 255.0f) {
+    return 255;
+  }
+  return static_cast<std::uint8_t>(rounded);
+}
+
+inline std::uint8_t round_to_sample(double value) {
+  const double rounded = std::round(value);
+  if (!(rounded > 0.0)) {
+    return 0;
+  }
+  if (rounded >= 255.0) {
+    return 255;
+  }
+  return static_cast<std::uint8_t>(rounded);
+}
+
+// Clamped-border lookup for one axis: entry k holds clamp(k - radius, 0, size - 1), so
+// the coordinate x + d (|d| <= radius) reads entry x + radius + d. Precomputing it keeps
+// the branchy clamp out of the inner loops.
+inline std::vector<std::uint32_t> clamped_index_table(std::uint32_t size, std::uint32_t radius) {
+  std::vector<std::uint32_t> table(static_cast<std::size_t>(size) + 2 * std::size_t{radius});
+  const auto last = static_cast<std::int64_t>(size) - 1;
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    const std::int64_t coordinate = static_cast<std::int64_t>(k) - radius;
+    table[k] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(coordinate, 0, last));
+  }
+  return table;
+}
+
+// Shortest text that reads back as the same float ("nan", "inf", "0.1"), so an error
+// message shows exactly the value the caller passed.
+inline std::string format_value(float value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, result.ptr);
+}
+
+[[noreturn]] inline void throw_invalid_argument(const std::string& message) {
+  throw Error(ErrorCategory::kInvalidArgument, message);
+}
+
+// The sigma domain shared by every Gaussian entry point; `function` names the public
+// function the caller called, so the message points at their call.
+inline void check_sigma(const char* function, float sigma) {
+  if (!(sigma > 0.0f && sigma <= 64.0f)) {
+    throw_invalid_argument(std::string(function) + ": sigma must be in (0, 64], got " +
+                           format_value(sigma));
+  }
+}
+
+}  // namespace imgkit::legacy::detail

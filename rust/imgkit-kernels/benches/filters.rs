@@ -1,0 +1,65 @@
+//! Throughput of the filters, in pixels per second.
+//!
+//! `RAYON_NUM_THREADS=1 cargo bench -p imgkit-kernels` measures one core; without it the
+//! large cases use the whole rayon pool (small ones stay on the calling thread).
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use imgkit_kernels::{convolve, gaussian_blur, ImageView, ImageViewMut, Kernel};
+
+/// Deterministic noise, so that every run filters the same image.
+fn noise(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 56) as u8
+        })
+        .collect()
+}
+
+fn bench_gaussian_blur(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gaussian_blur_sigma2_gray");
+    for (width, height) in [(64, 64), (256, 256), (3840, 2160)] {
+        let src = noise(width * height);
+        let mut dst = vec![0u8; src.len()];
+        group.throughput(Throughput::Elements((width * height) as u64));
+        if width * height > 1 << 20 {
+            group.sample_size(20);
+        }
+        group.bench_function(BenchmarkId::from_parameter(format!("{width}x{height}")), |b| {
+            b.iter(|| {
+                let view = ImageView::new(&src, width, height, 1).unwrap();
+                let out = ImageViewMut::new(&mut dst, width, height, 1).unwrap();
+                gaussian_blur(view, black_box(2.0), out).unwrap();
+                black_box(&dst);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_convolve(c: &mut Criterion) {
+    let mut group = c.benchmark_group("convolve_5x5_rgb");
+    let (width, height) = (256, 256);
+    let src = noise(width * height * 3);
+    let mut dst = vec![0u8; src.len()];
+    let weights: Vec<f32> = (0..25).map(|i| (i as f32 - 12.0) / 100.0 + 0.04).collect();
+    let kernel = Kernel { width: 5, height: 5, weights: &weights };
+    group.throughput(Throughput::Elements((width * height) as u64));
+    group.bench_function(BenchmarkId::from_parameter(format!("{width}x{height}")), |b| {
+        b.iter(|| {
+            let view = ImageView::new(&src, width, height, 3).unwrap();
+            let out = ImageViewMut::new(&mut dst, width, height, 3).unwrap();
+            convolve(view, black_box(&kernel), out).unwrap();
+            black_box(&dst);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_gaussian_blur, bench_convolve);
+criterion_main!(benches);

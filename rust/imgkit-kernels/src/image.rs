@@ -1,0 +1,113 @@
+use crate::error::{invalid, KernelError};
+
+/// A borrowed 8-bit image: `width * height * channels` samples, row-major, channels
+/// interleaved, no row padding — the layout of the C++ `imgkit::Image`.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageView<'a> {
+    samples: &'a [u8],
+    width: usize,
+    height: usize,
+    channels: usize,
+}
+
+/// The writable counterpart of [`ImageView`]; the caller owns and sizes the buffer.
+#[derive(Debug)]
+pub struct ImageViewMut<'a> {
+    samples: &'a mut [u8],
+    width: usize,
+    height: usize,
+    channels: usize,
+}
+
+fn check_geometry(len: usize, width: usize, height: usize, channels: usize) -> Result<(), KernelError> {
+    if width == 0 || height == 0 {
+        return Err(invalid(format!(
+            "image dimensions must be at least 1x1, got {width}x{height}"
+        )));
+    }
+    if !matches!(channels, 1 | 3 | 4) {
+        return Err(invalid(format!("channels must be 1, 3 or 4, got {channels}")));
+    }
+    let expected = width
+        .checked_mul(height)
+        .and_then(|pixels| pixels.checked_mul(channels))
+        .ok_or_else(|| invalid(format!("image of {width}x{height} is too large")))?;
+    if len != expected {
+        return Err(invalid(format!(
+            "buffer holds {len} samples, a {width}x{height}x{channels} image needs {expected}"
+        )));
+    }
+    Ok(())
+}
+
+impl<'a> ImageView<'a> {
+    /// Checks that `samples` holds exactly `width * height * channels` samples and that
+    /// the geometry is one imgkit accepts.
+    pub fn new(
+        samples: &'a [u8],
+        width: usize,
+        height: usize,
+        channels: usize,
+    ) -> Result<Self, KernelError> {
+        check_geometry(samples.len(), width, height, channels)?;
+        Ok(Self { samples, width, height, channels })
+    }
+
+    pub fn samples(&self) -> &'a [u8] {
+        self.samples
+    }
+    pub fn width(&self) -> usize {
+        self.width
+    }
+    pub fn height(&self) -> usize {
+        self.height
+    }
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+    /// Samples per row: `width * channels`.
+    pub fn row_len(&self) -> usize {
+        self.width * self.channels
+    }
+}
+
+impl<'a> ImageViewMut<'a> {
+    /// As [`ImageView::new`], for the output buffer.
+    pub fn new(
+        samples: &'a mut [u8],
+        width: usize,
+        height: usize,
+        channels: usize,
+    ) -> Result<Self, KernelError> {
+        check_geometry(samples.len(), width, height, channels)?;
+        Ok(Self { samples, width, height, channels })
+    }
+
+    pub fn samples_mut(&mut self) -> &mut [u8] {
+        self.samples
+    }
+    pub fn width(&self) -> usize {
+        self.width
+    }
+    pub fn height(&self) -> usize {
+        self.height
+    }
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+    /// Samples per row: `width * channels`.
+    pub fn row_len(&self) -> usize {
+        self.width * self.channels
+    }
+
+    /// Errors unless `self` has the same width, height and channels as `src`.
+    pub(crate) fn check_same_shape(&self, src: &ImageView<'_>, op: &str) -> Result<(), KernelError> {
+        if (self.width, self.height, self.channels) != (src.width, src.height, src.channels) {
+            return Err(invalid(format!(
+                "{op}: output is {}x{}x{}, input is {}x{}x{}",
+                self.width, self.height, self.channels, src.width, src.height, src.channels
+            )));
+        }
+        Ok(())
+    }
+}
