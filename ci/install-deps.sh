@@ -53,8 +53,15 @@ fi
 if command -v rustup >/dev/null 2>&1; then
   rustup component add clippy rustfmt >/dev/null 2>&1 || true
 fi
+cd "$(dirname "$0")/.."
 # Fetch every crate now, so the build itself never reaches a registry.
-if [ -f Cargo.lock ]; then
-  cargo fetch --locked -q
+cargo fetch --locked -q
+
+# Corrosion generates the cxx bridge glue with cxxbridge-cmd at exactly the cxx version
+# in Cargo.lock; installed once here, it is found on ~/.cargo/bin instead of being
+# rebuilt inside every fresh build directory.
+cxx_version=$(awk '/^name = "cxx"$/ { getline; gsub(/[^0-9.]/, "", $0); print; exit }' Cargo.lock)
+if ! cxxbridge --version 2>/dev/null | grep -qx "cxxbridge $cxx_version"; then
+  cargo install --quiet --locked cxxbridge-cmd --version "$cxx_version"
 fi
 echo "install-deps: done"

@@ -20,5 +20,5 @@ pub use status::{configure_failpoint, remove_failpoint};
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions
 /// through the generated headers.
 pub mod entry {
-    pub use crate::filters::{convolve, gaussian_blur};
+    pub use crate::filters::{convolve, gaussian_blur, ImageShape};
 }

@@ -35,14 +35,14 @@ void average_row(const std::vector<std::uint32_t>& column_sums,
   for (std::uint32_t c = 0; c < channels; ++c) {
     std::uint32_t sum = 0;
     for (std::uint32_t i = 0; i < diameter; ++i) {
-      sum += column_sums[columns[i] * channels + c];
+      sum += column_sums[std::size_t{columns[i]} * channels + c];
     }
     for (std::uint32_t x = 0; x < width; ++x) {
       if (x > 0) {
         // Add before subtracting: the leaving column is part of the sum, so the
         // unsigned sum never wraps.
-        sum += column_sums[columns[x + 2 * radius] * channels + c];
-        sum -= column_sums[columns[x - 1] * channels + c];
+        sum += column_sums[std::size_t{columns[x + 2 * radius]} * channels + c];
+        sum -= column_sums[std::size_t{columns[x - 1]} * channels + c];
       }
       dst[std::size_t{x} * channels + c] = static_cast<std::uint8_t>((sum + count / 2) / count);
     }

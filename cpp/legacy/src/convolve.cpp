@@ -1,4 +1,4 @@
-#include <array>
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -40,31 +40,32 @@ void check_kernel(const Kernel& kernel) {
 
 Image convolve(const Image& image, const Kernel& kernel) {
   check_kernel(kernel);
-  const std::uint32_t channels = image.channels();
-  const std::vector<std::uint32_t> columns =
-      detail::clamped_index_table(image.width(), kernel.width / 2);
+  const std::size_t channels = image.channels();
+  const std::size_t stride = image.row_stride();
   const std::vector<std::uint32_t> rows =
       detail::clamped_index_table(image.height(), kernel.height / 2);
 
-  Image out(image.width(), image.height(), channels);
+  Image out(image.width(), image.height(), image.channels());
+  std::vector<float> sums(stride);
+  std::vector<float> padded;
   for (std::uint32_t y = 0; y < image.height(); ++y) {
-    for (std::uint32_t x = 0; x < image.width(); ++x) {
-      // All channels of a pixel share one pass over the kernel; each channel's sum still
-      // adds its terms in row-major kernel order.
-      std::array<float, 4> sums{};
-      const float* weight = kernel.weights.data();
-      for (std::uint32_t j = 0; j < kernel.height; ++j) {
-        const std::uint8_t* row = image.data() + rows[y + j] * image.row_stride();
-        for (std::uint32_t i = 0; i < kernel.width; ++i, ++weight) {
-          const std::uint8_t* pixel = row + std::size_t{columns[x + i]} * channels;
-          for (std::uint32_t c = 0; c < channels; ++c) {
-            sums[c] += *weight * pixel[c];
-          }
+    // Whole output rows accumulate one kernel weight at a time; each sample still adds
+    // its terms in row-major kernel order.
+    std::fill(sums.begin(), sums.end(), 0.0f);
+    const float* weight = kernel.weights.data();
+    for (std::uint32_t j = 0; j < kernel.height; ++j) {
+      detail::pad_row(image, rows[y + j], kernel.width / 2, padded);
+      for (std::uint32_t i = 0; i < kernel.width; ++i, ++weight) {
+        const float w = *weight;
+        const float* shifted = padded.data() + i * channels;
+        for (std::size_t k = 0; k < stride; ++k) {
+          sums[k] += w * shifted[k];
         }
       }
-      for (std::uint32_t c = 0; c < channels; ++c) {
-        out.at(x, y, c) = detail::round_to_sample(sums[c]);
-      }
+    }
+    std::uint8_t* dst = out.data() + y * stride;
+    for (std::size_t k = 0; k < stride; ++k) {
+      dst[k] = detail::round_to_sample(sums[k]);
     }
   }
   return out;

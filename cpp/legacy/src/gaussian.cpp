@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <vector>
 
@@ -9,26 +8,23 @@
 namespace imgkit::legacy {
 namespace {
 
-// The horizontal pass, kept in float so the image is rounded only once.
+// The horizontal pass, kept in float so the image is rounded only once. Like the
+// vertical pass it accumulates whole rows, one tap at a time.
 std::vector<float> blur_rows(const Image& image, const std::vector<float>& weights) {
   const auto radius = static_cast<std::uint32_t>(weights.size() / 2);
-  const std::uint32_t channels = image.channels();
-  const std::vector<std::uint32_t> columns = detail::clamped_index_table(image.width(), radius);
+  const std::size_t channels = image.channels();
+  const std::size_t stride = image.row_stride();
 
-  std::vector<float> blurred(image.size());
-  float* dst = blurred.data();
+  std::vector<float> blurred(image.size(), 0.0f);
+  std::vector<float> padded;
   for (std::uint32_t y = 0; y < image.height(); ++y) {
-    const std::uint8_t* row = image.data() + y * image.row_stride();
-    for (std::uint32_t x = 0; x < image.width(); ++x) {
-      std::array<float, 4> sums{};
-      for (std::size_t i = 0; i < weights.size(); ++i) {
-        const std::uint8_t* pixel = row + std::size_t{columns[x + i]} * channels;
-        for (std::uint32_t c = 0; c < channels; ++c) {
-          sums[c] += weights[i] * pixel[c];
-        }
-      }
-      for (std::uint32_t c = 0; c < channels; ++c) {
-        *dst++ = sums[c];
+    detail::pad_row(image, y, radius, padded);
+    float* sums = blurred.data() + y * stride;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      const float w = weights[i];
+      const float* shifted = padded.data() + i * channels;
+      for (std::size_t k = 0; k < stride; ++k) {
+        sums[k] += w * shifted[k];
       }
     }
   }
@@ -48,9 +44,10 @@ Image blur_columns(const std::vector<float>& horizontal, const Image& shape,
   for (std::uint32_t y = 0; y < shape.height(); ++y) {
     std::fill(sums.begin(), sums.end(), 0.0f);
     for (std::size_t j = 0; j < weights.size(); ++j) {
+      const float w = weights[j];
       const float* row = horizontal.data() + rows[y + j] * stride;
       for (std::size_t k = 0; k < stride; ++k) {
-        sums[k] += weights[j] * row[k];
+        sums[k] += w * row[k];
       }
     }
     std::uint8_t* dst = out.data() + y * stride;

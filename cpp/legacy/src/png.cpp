@@ -22,9 +22,20 @@ namespace {
 
 constexpr std::size_t kPngSignatureSize = 8;
 
-// Filled on the way to a longjmp, so it must not allocate: a fixed buffer.
+// Filled on the way to a longjmp, so it must not allocate: fixed buffers.
 struct LibpngErrorState {
   char message[256] = {};
+  // libpng often explains an error in a warning just before it, e.g. "Image width is
+  // zero in IHDR" followed by the error "Invalid IHDR data".
+  char last_warning[256] = {};
+
+  std::string describe() const {
+    std::string text = std::string("libpng: ") + message;
+    if (last_warning[0] != '\0') {
+      text += std::string("; last warning: ") + last_warning;
+    }
+    return text;
+  }
 };
 
 struct MemorySource {
@@ -45,8 +56,11 @@ void record_error_and_jump(png_structp png, png_const_charp message) {
   png_longjmp(png, 1);
 }
 
-// libpng would print warnings (benign problems it recovers from) to stderr.
-void ignore_warning(png_structp, png_const_charp) {}
+// Replaces libpng's default, which prints warnings (problems it recovers from) to stderr.
+void record_warning(png_structp png, png_const_charp message) {
+  auto* state = static_cast<LibpngErrorState*>(png_get_error_ptr(png));
+  std::snprintf(state->last_warning, sizeof state->last_warning, "%s", message);
+}
 
 void read_from_memory(png_structp png, png_bytep out, std::size_t length) {
   auto* source = static_cast<MemorySource*>(png_get_io_ptr(png));
@@ -132,7 +146,7 @@ class PngReader {
     source_.size = bytes.size();
     source_.offset = kPngSignatureSize;
     png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error_, record_error_and_jump,
-                                  ignore_warning);
+                                  record_warning);
     if (png_ == nullptr) {
       throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng read structure");
     }
@@ -166,12 +180,11 @@ class PngReader {
   [[noreturn]] void throw_failure() const {
     if (source_.truncated) {
       throw Error(ErrorCategory::kMalformedData,
-                  "PNG: truncated data: input ends at byte " + std::to_string(source_.size) +
-                      " but libpng needed " + std::to_string(source_.bytes_wanted) +
-                      " more bytes at offset " + std::to_string(source_.offset));
+                  "PNG: truncated data: libpng asked for " + std::to_string(source_.bytes_wanted) +
+                      " bytes at offset " + std::to_string(source_.offset) + " of a " +
+                      std::to_string(source_.size) + "-byte input");
     }
-    throw Error(ErrorCategory::kMalformedData,
-                std::string("PNG: malformed data (libpng: ") + error_.message + ")");
+    throw Error(ErrorCategory::kMalformedData, "PNG: malformed data (" + error_.describe() + ")");
   }
 
   LibpngErrorState error_;
@@ -273,7 +286,7 @@ class PngWriter {
  public:
   PngWriter() {
     png_ = png_create_write_struct(PNG_LIBPNG_VER_STRING, &error_, record_error_and_jump,
-                                   ignore_warning);
+                                   record_warning);
     if (png_ == nullptr) {
       throw Error(ErrorCategory::kInternal, "PNG: cannot create the libpng write structure");
     }
@@ -292,8 +305,7 @@ class PngWriter {
 
   Bytes write(EncodeJob job) {
     if (!run_libpng_step(png_, info_, write_image_step, &job)) {
-      throw Error(ErrorCategory::kInternal,
-                  std::string("PNG: encoding failed (libpng: ") + error_.message + ")");
+      throw Error(ErrorCategory::kInternal, "PNG: encoding failed (" + error_.describe() + ")");
     }
     return std::move(sink_.bytes);
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "imgkit/error.hpp"
+#include "imgkit/image.hpp"
 
 namespace imgkit::legacy::detail {
 
@@ -38,6 +39,11 @@ inline std::uint8_t round_to_sample(double value) {
   return static_cast<std::uint8_t>(rounded);
 }
 
+// Alpha (the fourth channel) is carried over by the operations that only touch colour.
+inline std::uint32_t colour_channel_count(std::uint32_t channels) {
+  return channels == 4 ? 3 : channels;
+}
+
 // Clamped-border lookup for one axis: entry k holds clamp(k - radius, 0, size - 1), so
 // the coordinate x + d (|d| <= radius) reads entry x + radius + d. Precomputing it keeps
 // the branchy clamp out of the inner loops.
@@ -49,6 +55,26 @@ inline std::vector<std::uint32_t> clamped_index_table(std::uint32_t size, std::u
     table[k] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(coordinate, 0, last));
   }
   return table;
+}
+
+// Row y as floats, extended by `radius` copies of its edge pixel on each side: padded
+// sample (x + radius) * channels + c holds in(clamp(x), y, c). With it, a horizontal tap
+// at offset i - radius is a plain shift by i pixels, so filters can accumulate whole rows
+// tap by tap (which vectorises) while each sample still adds its taps in index order.
+inline void pad_row(const Image& image, std::uint32_t y, std::uint32_t radius,
+                    std::vector<float>& padded) {
+  const std::size_t channels = image.channels();
+  const std::size_t stride = image.row_stride();
+  const std::uint8_t* row = image.data() + y * stride;
+  padded.resize(stride + 2 * std::size_t{radius} * channels);
+  float* dst = padded.data();
+  for (std::uint32_t i = 0; i < radius; ++i) {
+    dst = std::copy(row, row + channels, dst);
+  }
+  dst = std::copy(row, row + stride, dst);
+  for (std::uint32_t i = 0; i < radius; ++i) {
+    dst = std::copy(row + stride - channels, row + stride, dst);
+  }
 }
 
 // Shortest text that reads back as the same float ("nan", "inf", "0.1"), so an error

@@ -5,13 +5,10 @@
 #include <numeric>
 #include <vector>
 
+#include "sampling.hpp"
+
 namespace imgkit::legacy {
 namespace {
-
-// Equalisation and sharpening leave alpha alone; everything else is a colour channel.
-std::uint32_t colour_channel_count(const Image& image) {
-  return image.channels() == 4 ? 3 : image.channels();
-}
 
 using LookupTable = std::array<std::uint8_t, 256>;
 
@@ -104,7 +101,7 @@ Image equalize(const Image& image) {
   const std::vector<Histogram> counts = histogram(image);
   const std::uint32_t channels = image.channels();
   Image out = image;  // starts as a copy so alpha is carried over untouched
-  for (std::uint32_t c = 0; c < colour_channel_count(image); ++c) {
+  for (std::uint32_t c = 0; c < detail::colour_channel_count(channels); ++c) {
     const LookupTable table = equalization_table(counts[c], image.pixel_count());
     for (std::size_t i = c; i < out.size(); i += channels) {
       out.data()[i] = table[image.data()[i]];

@@ -14,7 +14,7 @@ Image unsharp_mask(const Image& image, float sigma, float amount) {
   }
   const Image blurred = gaussian_blur(image, sigma);
   const std::uint32_t channels = image.channels();
-  const std::uint32_t colour_channels = channels == 4 ? 3 : channels;
+  const std::uint32_t colour_channels = detail::colour_channel_count(channels);
 
   Image out = image;  // starts as a copy so alpha is carried over untouched
   for (std::size_t pixel = 0; pixel < image.pixel_count(); ++pixel) {

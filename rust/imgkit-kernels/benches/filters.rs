@@ -30,14 +30,17 @@ fn bench_gaussian_blur(c: &mut Criterion) {
         if width * height > 1 << 20 {
             group.sample_size(20);
         }
-        group.bench_function(BenchmarkId::from_parameter(format!("{width}x{height}")), |b| {
-            b.iter(|| {
-                let view = ImageView::new(&src, width, height, 1).unwrap();
-                let out = ImageViewMut::new(&mut dst, width, height, 1).unwrap();
-                gaussian_blur(view, black_box(2.0), out).unwrap();
-                black_box(&dst);
-            })
-        });
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("{width}x{height}")),
+            |b| {
+                b.iter(|| {
+                    let view = ImageView::new(&src, width, height, 1).unwrap();
+                    let out = ImageViewMut::new(&mut dst, width, height, 1).unwrap();
+                    gaussian_blur(view, black_box(2.0), out).unwrap();
+                    black_box(&dst);
+                })
+            },
+        );
     }
     group.finish();
 }
@@ -48,16 +51,23 @@ fn bench_convolve(c: &mut Criterion) {
     let src = noise(width * height * 3);
     let mut dst = vec![0u8; src.len()];
     let weights: Vec<f32> = (0..25).map(|i| (i as f32 - 12.0) / 100.0 + 0.04).collect();
-    let kernel = Kernel { width: 5, height: 5, weights: &weights };
+    let kernel = Kernel {
+        width: 5,
+        height: 5,
+        weights: &weights,
+    };
     group.throughput(Throughput::Elements((width * height) as u64));
-    group.bench_function(BenchmarkId::from_parameter(format!("{width}x{height}")), |b| {
-        b.iter(|| {
-            let view = ImageView::new(&src, width, height, 3).unwrap();
-            let out = ImageViewMut::new(&mut dst, width, height, 3).unwrap();
-            convolve(view, black_box(&kernel), out).unwrap();
-            black_box(&dst);
-        })
-    });
+    group.bench_function(
+        BenchmarkId::from_parameter(format!("{width}x{height}")),
+        |b| {
+            b.iter(|| {
+                let view = ImageView::new(&src, width, height, 3).unwrap();
+                let out = ImageViewMut::new(&mut dst, width, height, 3).unwrap();
+                convolve(view, black_box(&kernel), out).unwrap();
+                black_box(&dst);
+            })
+        },
+    );
     group.finish();
 }
 

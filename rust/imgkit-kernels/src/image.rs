@@ -19,14 +19,21 @@ pub struct ImageViewMut<'a> {
     channels: usize,
 }
 
-fn check_geometry(len: usize, width: usize, height: usize, channels: usize) -> Result<(), KernelError> {
+fn check_geometry(
+    len: usize,
+    width: usize,
+    height: usize,
+    channels: usize,
+) -> Result<(), KernelError> {
     if width == 0 || height == 0 {
         return Err(invalid(format!(
             "image dimensions must be at least 1x1, got {width}x{height}"
         )));
     }
     if !matches!(channels, 1 | 3 | 4) {
-        return Err(invalid(format!("channels must be 1, 3 or 4, got {channels}")));
+        return Err(invalid(format!(
+            "channels must be 1, 3 or 4, got {channels}"
+        )));
     }
     let expected = width
         .checked_mul(height)
@@ -50,7 +57,12 @@ impl<'a> ImageView<'a> {
         channels: usize,
     ) -> Result<Self, KernelError> {
         check_geometry(samples.len(), width, height, channels)?;
-        Ok(Self { samples, width, height, channels })
+        Ok(Self {
+            samples,
+            width,
+            height,
+            channels,
+        })
     }
 
     pub fn samples(&self) -> &'a [u8] {
@@ -80,7 +92,12 @@ impl<'a> ImageViewMut<'a> {
         channels: usize,
     ) -> Result<Self, KernelError> {
         check_geometry(samples.len(), width, height, channels)?;
-        Ok(Self { samples, width, height, channels })
+        Ok(Self {
+            samples,
+            width,
+            height,
+            channels,
+        })
     }
 
     pub fn samples_mut(&mut self) -> &mut [u8] {
@@ -101,7 +118,11 @@ impl<'a> ImageViewMut<'a> {
     }
 
     /// Errors unless `self` has the same width, height and channels as `src`.
-    pub(crate) fn check_same_shape(&self, src: &ImageView<'_>, op: &str) -> Result<(), KernelError> {
+    pub(crate) fn check_same_shape(
+        &self,
+        src: &ImageView<'_>,
+        op: &str,
+    ) -> Result<(), KernelError> {
         if (self.width, self.height, self.channels) != (src.width, src.height, src.channels) {
             return Err(invalid(format!(
                 "{op}: output is {}x{}x{}, input is {}x{}x{}",

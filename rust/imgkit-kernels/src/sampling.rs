@@ -16,12 +16,14 @@
 /// rounds up to `1.0` in binary32.
 #[inline(always)]
 pub(crate) fn round_to_u8(value: f32) -> u8 {
-    // `f32::max`/`min` return the other operand when one is NaN, so NaN becomes 0.
-    let clamped = value.max(0.0).min(255.0);
-    let whole = clamped as u8; // truncates; in range by construction
+    // Not `f32::clamp`, which passes NaN through: here NaN fails the test and becomes 0.
+    let clamped = if value > 0.0 { value.min(255.0) } else { 0.0 };
+    // Truncates; through i32 because that conversion vectorises (cvttps2dq) where a
+    // saturating conversion to u8 does not.
+    let whole = clamped as i32;
     // Exact (Sterbenz: `whole` is 0 or within a factor of two of `clamped`).
-    let fraction = clamped - f32::from(whole);
-    whole + u8::from(fraction >= 0.5)
+    let fraction = clamped - whole as f32;
+    (whole + i32::from(fraction >= 0.5)) as u8
 }
 
 /// The index that tap `tap` of a window starting `offset` before `position` reads on an
@@ -40,7 +42,11 @@ pub(crate) fn clamped_index(position: usize, tap: usize, offset: usize, len: usi
 /// `(width + 2 * pad) * channels` values.
 pub(crate) fn pad_row_clamped(row: &[u8], channels: usize, pad: usize, padded: &mut [f32]) {
     let edge = pad * channels;
-    assert_eq!(padded.len(), row.len() + 2 * edge, "padded row has the wrong length");
+    assert_eq!(
+        padded.len(),
+        row.len() + 2 * edge,
+        "padded row has the wrong length"
+    );
     let (left, rest) = padded.split_at_mut(edge);
     let (middle, right) = rest.split_at_mut(row.len());
     for (out, &sample) in middle.iter_mut().zip(row) {

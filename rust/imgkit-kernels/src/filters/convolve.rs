@@ -47,10 +47,14 @@ fn check_kernel(kernel: &Kernel<'_>) -> Result<(), KernelError> {
             kernel.weights.len()
         )));
     }
-    if let Some((index, weight)) = kernel.weights.iter().enumerate().find(|(_, w)| !w.is_finite())
+    if let Some((index, weight)) = kernel
+        .weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !w.is_finite())
     {
         return Err(invalid(format!(
-            "convolve: kernel weights must be finite, weight {index} is {weight}"
+            "convolve: weights must be finite, weight {index} is {weight}"
         )));
     }
     Ok(())
@@ -72,36 +76,43 @@ pub(crate) fn convolve_scheduled(
     // keep the rows padded twice (shared with a neighbouring band) a minority.
     let band_rows = rows_per_band(row_len * kernel.weights.len(), 2 * kernel.height);
 
-    for_each_band(schedule, dst.samples_mut(), band_rows * row_len, Vec::new, |padded, index, band| {
-        let first_y = index * band_rows;
-        let last_y = first_y + band.len() / row_len - 1;
-        let first_source = clamped_index(first_y, 0, radius_y, height);
-        let last_source = clamped_index(last_y, kernel.height - 1, radius_y, height);
+    for_each_band(
+        schedule,
+        dst.samples_mut(),
+        band_rows * row_len,
+        Vec::new,
+        |padded, index, band| {
+            let first_y = index * band_rows;
+            let last_y = first_y + band.len() / row_len - 1;
+            let first_source = clamped_index(first_y, 0, radius_y, height);
+            let last_source = clamped_index(last_y, kernel.height - 1, radius_y, height);
 
-        padded.clear();
-        padded.resize((last_source - first_source + 1) * padded_len, 0.0);
-        for (source_row, padded_row) in samples
-            .chunks_exact(row_len)
-            .skip(first_source)
-            .zip(padded.chunks_exact_mut(padded_len))
-        {
-            pad_row_clamped(source_row, channels, radius_x, padded_row);
-        }
-
-        let mut taps: Vec<Tap> = Vec::with_capacity(kernel.weights.len());
-        for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
-            taps.clear();
-            for (j, weights_row) in kernel.weights.chunks_exact(kernel.width).enumerate() {
-                let row_start = (clamped_index(y, j, radius_y, height) - first_source) * padded_len;
-                taps.extend(
-                    weights_row
-                        .iter()
-                        .enumerate()
-                        .filter(|&(_, &weight)| weight != 0.0)
-                        .map(|(i, &weight)| (weight, row_start + i * channels)),
-                );
+            padded.clear();
+            padded.resize((last_source - first_source + 1) * padded_len, 0.0);
+            for (source_row, padded_row) in samples
+                .chunks_exact(row_len)
+                .skip(first_source)
+                .zip(padded.chunks_exact_mut(padded_len))
+            {
+                pad_row_clamped(source_row, channels, radius_x, padded_row);
             }
-            correlate_row(padded, &taps, out_row, round_to_u8);
-        }
-    });
+
+            let mut taps: Vec<Tap> = Vec::with_capacity(kernel.weights.len());
+            for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
+                taps.clear();
+                for (j, weights_row) in kernel.weights.chunks_exact(kernel.width).enumerate() {
+                    let row_start =
+                        (clamped_index(y, j, radius_y, height) - first_source) * padded_len;
+                    taps.extend(
+                        weights_row
+                            .iter()
+                            .enumerate()
+                            .filter(|&(_, &weight)| weight != 0.0)
+                            .map(|(i, &weight)| (weight, row_start + i * channels)),
+                    );
+                }
+                correlate_row(padded, &taps, out_row, round_to_u8);
+            }
+        },
+    );
 }

@@ -1,6 +1,6 @@
 //! Separable Gaussian blur: a horizontal pass into an `f32` buffer, then a vertical pass.
 
-use super::{correlate_row, for_each_band, rows_per_band, Schedule, Tap};
+use super::{correlate_row, for_each_band, Schedule, Tap};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut};
 use crate::sampling::{clamped_index, pad_row_clamped, round_to_u8};
@@ -10,8 +10,10 @@ const MAX_SIGMA: f32 = 64.0;
 
 /// The Gaussian radius for `sigma`: `ceil(3 * sigma)`, computed in `f32`.
 ///
-/// Mirrors `imgkit::legacy::gaussian_radius`. Does not validate; a NaN or negative
-/// sigma gives 0.
+/// Mirrors `imgkit::legacy::gaussian_radius`. Deliberate difference: legacy rejects a
+/// sigma outside (0, 64]; this one does not validate (a NaN or negative sigma gives 0),
+/// because its only callers, [`gaussian_weights`] and [`gaussian_blur`], sit behind
+/// [`gaussian_blur`]'s check.
 pub fn gaussian_radius(sigma: f32) -> usize {
     (3.0 * sigma).ceil() as usize
 }
@@ -20,8 +22,9 @@ pub fn gaussian_radius(sigma: f32) -> usize {
 /// `w[i] = exp(-(i - r)^2 / (2 sigma^2)) / sum`, computed in `f64` (the sum in tap
 /// order), stored as `f32`.
 ///
-/// Mirrors `imgkit::legacy::gaussian_weights`. Expects a sigma that
-/// [`gaussian_blur`] accepts; it does not validate.
+/// Mirrors `imgkit::legacy::gaussian_weights`. Deliberate difference: legacy rejects a
+/// sigma outside (0, 64]; this one expects a sigma that [`gaussian_blur`] accepts and
+/// does not validate.
 pub fn gaussian_weights(sigma: f32) -> Vec<f32> {
     let radius = gaussian_radius(sigma);
     let sigma = f64::from(sigma);
@@ -41,10 +44,10 @@ pub fn gaussian_weights(sigma: f32) -> Vec<f32> {
 /// a vertical pass over that buffer, rounded once (half away from zero, clamped to
 /// 0..=255). Borders are clamped in both passes.
 ///
-/// Mirrors `imgkit::legacy::gaussian_blur`, with the same argument rule: `sigma` finite,
-/// > 0 and <= 64, otherwise [`KernelError::InvalidArgument`]. Deliberate difference: the
-/// result goes into the caller's `dst`, which must have `src`'s shape (checked after
-/// sigma).
+/// Mirrors `imgkit::legacy::gaussian_blur`, with the same argument rule: `sigma` must be
+/// in (0, 64] (so finite), otherwise [`KernelError::InvalidArgument`]. Deliberate
+/// difference: the result goes into the caller's `dst`, which must have `src`'s shape
+/// (checked after sigma).
 pub fn gaussian_blur(
     src: ImageView<'_>,
     sigma: f32,
@@ -64,6 +67,12 @@ pub fn gaussian_blur(
 }
 
 /// The body of [`gaussian_blur`] for `2r + 1` checked weights and matching shapes.
+///
+/// Each band of output rows slides a window of `2r + 1` horizontally filtered rows down
+/// the image: output row `y` needs source rows `y - r ..= y + r` (clamped), so each step
+/// filters one new source row into the slot of the row that just left the window. The
+/// window stays in cache and every source row is filtered once per band; only the `2r`
+/// rows above a band are filtered again by the band that owns them.
 pub(crate) fn gaussian_blur_scheduled(
     schedule: Schedule,
     src: ImageView<'_>,
@@ -74,43 +83,75 @@ pub(crate) fn gaussian_blur_scheduled(
     let row_len = src.row_len();
     let radius = weights.len() / 2;
     let padded_len = (width + 2 * radius) * channels;
+    let window_rows = weights.len().min(height);
     let samples = src.samples();
-    let band_rows = rows_per_band(row_len * weights.len(), 1);
+    let band_rows = band_rows(schedule, height, radius);
 
     // Horizontal pass: each row padded with its edge pixels, so tap i of output sample x
     // reads padded[x + i * channels].
-    let horizontal_taps: Vec<Tap> =
-        weights.iter().enumerate().map(|(i, &weight)| (weight, i * channels)).collect();
-    let mut horizontal = vec![0.0f32; samples.len()];
-    for_each_band(
-        schedule,
-        &mut horizontal,
-        band_rows * row_len,
-        || vec![0.0f32; padded_len],
-        |padded, index, band| {
-            let source_rows = samples.chunks_exact(row_len).skip(index * band_rows);
-            for (source_row, out_row) in source_rows.zip(band.chunks_exact_mut(row_len)) {
-                pad_row_clamped(source_row, channels, radius, padded);
-                correlate_row(padded, &horizontal_taps, out_row, |sum| sum);
-            }
-        },
-    );
+    let horizontal_taps: Vec<Tap> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &weight)| (weight, i * channels))
+        .collect();
 
-    // Vertical pass: tap j of row y reads row clamp(y + j - r) of the horizontal buffer.
-    let horizontal = &horizontal;
     for_each_band(
         schedule,
         dst.samples_mut(),
         band_rows * row_len,
-        || Vec::with_capacity(weights.len()),
-        |taps: &mut Vec<Tap>, index, band| {
-            for (y, out_row) in (index * band_rows..).zip(band.chunks_exact_mut(row_len)) {
-                taps.clear();
-                taps.extend(weights.iter().enumerate().map(|(j, &weight)| {
-                    (weight, clamped_index(y, j, radius, height) * row_len)
-                }));
-                correlate_row(horizontal, taps, out_row, round_to_u8);
+        || Window {
+            padded: vec![0.0; padded_len],
+            rows: vec![0.0; window_rows * row_len],
+            taps: Vec::with_capacity(weights.len()),
+        },
+        |window, index, band| {
+            let first_y = index * band_rows;
+            let mut next_source = first_y.saturating_sub(radius);
+            for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
+                let last_source = (y + radius).min(height - 1);
+                for source in next_source..=last_source {
+                    let source_row = &samples[source * row_len..][..row_len];
+                    pad_row_clamped(source_row, channels, radius, &mut window.padded);
+                    let slot = (source % window_rows) * row_len;
+                    let filtered = &mut window.rows[slot..slot + row_len];
+                    correlate_row(&window.padded, &horizontal_taps, filtered, |sum| sum);
+                }
+                next_source = last_source + 1;
+
+                // Vertical pass: tap j reads source row clamp(y + j - r) from its slot.
+                window.taps.clear();
+                window
+                    .taps
+                    .extend(weights.iter().enumerate().map(|(j, &weight)| {
+                        let source = clamped_index(y, j, radius, height);
+                        (weight, (source % window_rows) * row_len)
+                    }));
+                correlate_row(&window.rows, &window.taps, out_row, round_to_u8);
             }
         },
     );
+}
+
+/// One thread's scratch for [`gaussian_blur_scheduled`].
+struct Window {
+    /// The source row being filtered, as `f32`, padded by `r` edge pixels on each side.
+    padded: Vec<f32>,
+    /// `min(2r + 1, height)` horizontally filtered rows; source row `s` is in slot
+    /// `s % slots`.
+    rows: Vec<f32>,
+    /// The vertical taps of the current output row.
+    taps: Vec<Tap>,
+}
+
+/// Output rows per band. Sequentially one band: no row is filtered twice. In parallel a
+/// few bands per thread for balance, each at least `8r` rows tall so that re-filtering
+/// the `2r` rows above a band adds at most an eighth to the horizontal pass.
+fn band_rows(schedule: Schedule, height: usize, radius: usize) -> usize {
+    match schedule {
+        Schedule::Sequential => height,
+        Schedule::Parallel => {
+            let bands = (height / (8 * radius).max(1)).clamp(1, 4 * rayon::current_num_threads());
+            height.div_ceil(bands)
+        }
+    }
 }

@@ -108,7 +108,12 @@ pub(crate) type Tap = (f32, usize);
 ///
 /// Every tap's `input[offset..offset + out.len()]` must be in bounds.
 #[inline]
-pub(crate) fn correlate_row<O>(input: &[f32], taps: &[Tap], out: &mut [O], store: impl Fn(f32) -> O) {
+pub(crate) fn correlate_row<O>(
+    input: &[f32],
+    taps: &[Tap],
+    out: &mut [O],
+    store: impl Fn(f32) -> O,
+) {
     let mut blocks = out.chunks_exact_mut(LANES);
     let mut x0 = 0;
     for block in &mut blocks {
@@ -174,13 +179,22 @@ mod tests {
     fn for_each_band_visits_every_band_once_in_both_schedules() {
         for schedule in [Schedule::Sequential, Schedule::Parallel] {
             let mut out = vec![0usize; 103];
-            for_each_band(schedule, &mut out, 10, || (), |_, index, band| {
-                for value in band.iter_mut() {
-                    *value += index + 1;
-                }
-            });
+            for_each_band(
+                schedule,
+                &mut out,
+                10,
+                || (),
+                |_, index, band| {
+                    for value in band.iter_mut() {
+                        *value += index + 1;
+                    }
+                },
+            );
             let expected: Vec<usize> = (0..103).map(|i| i / 10 + 1).collect();
             assert_eq!(out, expected, "{schedule:?}");
         }
     }
 }
+
+#[cfg(test)]
+mod parallel_tests;

@@ -12,10 +12,13 @@
 // Error categories:
 //   kMalformedData  bad magic, bad or missing header field, truncated raster, a sample
 //                   above maxval, a PNG CRC or zlib error
-//   kLimitExceeded  width * height above limits.max_pixels
+//   kLimitExceeded  width * height above limits.max_pixels, a PNM width or height above
+//                   2^32 - 1
 //   kUnsupported    well-formed but outside what is implemented (PNM P1/P4/P7, a
-//                   PNM encode of an RGBA image)
+//                   PNM encode of an RGBA image, a PNG encode wider or taller than
+//                   2^31 - 1)
 //   kInvalidArgument empty input
+//   kInternal       libpng failing to encode (out of memory)
 #pragma once
 
 #include <cstdint>
@@ -34,11 +37,13 @@ using Bytes = std::vector<std::uint8_t>;
 // first image of a multi-image file.
 //
 // Header: magic, width, height, maxval as ASCII decimals separated by whitespace;
-// a comment runs from '#' to the end of the line and may stand wherever whitespace may
-// (between any two header tokens, and between samples of a plain raster). Width and
-// height must be >= 1, maxval 1..65535. A binary raster starts after exactly one
-// whitespace byte following maxval; its samples are one byte each when maxval < 256,
-// else two bytes big-endian. Extra bytes after the raster are ignored.
+// a comment runs from '#' to the end of the line (its first CR or LF) and may stand
+// wherever whitespace may (between any two header tokens, and between samples of a
+// plain raster). Every token must end at whitespace, a comment or the end of the data
+// ("3x2" is malformed). Width and height must be >= 1, maxval 1..65535. A binary raster
+// starts after exactly one whitespace byte following maxval (when a comment directly
+// follows maxval, its line end is that byte); its samples are one byte each when
+// maxval < 256, else two bytes big-endian. Extra bytes after the raster are ignored.
 //
 // Sample scaling: maxval 255 or 65535 is taken as is. Any other maxval <= 255 is scaled
 // to 0..255 as (v * 255 + maxval / 2) / maxval (integer division); any other maxval
@@ -65,7 +70,10 @@ Bytes encode_pnm(const Image16& image, PnmEncoding encoding = PnmEncoding::kBina
 //   gray or RGB with tRNS     -> gray becomes 4 channels, RGB 4 channels; the pixels
 //                                matching the tRNS colour get alpha 0, others max
 // Gamma, colour-space and text chunks are ignored (samples are returned as stored).
-// A CRC error in any chunk is kMalformedData.
+// A CRC error in any chunk is kMalformedData, and so is a file that ends before the end
+// of its IEND chunk; bytes after IEND are ignored. Problems libpng recovers from by
+// itself are not errors and print nothing: an invalid ancillary chunk is skipped, a
+// palette index beyond the PLTE entries decodes as opaque black.
 DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits = {});
 
 // Writes a non-interlaced PNG of colour type gray (1 channel), RGB (3) or RGBA (4) at

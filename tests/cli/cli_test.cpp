@@ -1,0 +1,181 @@
+// The `imgkit` program as a user runs it: exit statuses, messages, and outputs that are
+// either complete or untouched.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "imgkit/legacy/codecs.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string quoted(const std::string& text) { return "'" + text + "'"; }
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / (std::string("imgkit-cli-") + info->name() + "-" +
+                                        std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  RunResult run(const std::string& args) const {
+    const fs::path out = dir_ / "stdout.txt";
+    const fs::path err = dir_ / "stderr.txt";
+    const std::string command = quoted(IMGKIT_CLI_PATH) + " " + args + " >" +
+                                quoted(out.string()) + " 2>" + quoted(err.string());
+    const int status = std::system(command.c_str());
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return {code, read_text(out), read_text(err)};
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  static std::string sample(const std::string& name) {
+    return std::string(IMGKIT_SAMPLES_DIR) + "/" + name;
+  }
+
+  void write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+  }
+
+  // Files in the work directory other than the captured stdout/stderr.
+  std::size_t image_files() const {
+    std::size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      count += entry.path().extension() != ".txt";
+    }
+    return count;
+  }
+
+  fs::path dir_;
+};
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST_F(CliTest, BlurThenSobelWritesAGrayPng) {
+  const RunResult r = run("process " + quoted(sample("wizard.png")) + " " +
+                          quoted(path("out.png")) + " --op gaussian_blur:sigma=2 --op sobel");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("gaussian_blur(sigma=2) -> sobel"), std::string::npos) << r.out;
+  const auto decoded = imgkit::legacy::decode_png(
+      [&] {
+        const std::string bytes = read_text(path("out.png"));
+        return imgkit::legacy::Bytes(bytes.begin(), bytes.end());
+      }());
+  const auto& image = std::get<imgkit::Image>(decoded);
+  EXPECT_EQ(image.width(), 240u);
+  EXPECT_EQ(image.height(), 320u);
+  EXPECT_EQ(image.channels(), 1u);
+}
+
+TEST_F(CliTest, EveryOperationRunsInOneChain) {
+  const RunResult r = run(
+      "process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.ppm")) +
+      " --op box_blur:radius=1 --op unsharp_mask:sigma=1,amount=1.5"
+      " --op resize:width=35,filter=nearest --op flip:axis=vertical --op rotate90"
+      " --op equalize --op to_grayscale --op otsu_threshold");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bytes = read_text(path("out.ppm"));
+  // rose is 70x46: resized to 35x23, rotated to 23x35; .ppm stores RGB.
+  EXPECT_EQ(bytes.rfind("P6\n23 35\n255\n", 0), 0u) << bytes.substr(0, 20);
+}
+
+TEST_F(CliTest, TruncatedPngExitsOneWithOneLineNamingTheFile) {
+  const std::string full = read_text(sample("wizard.png"));
+  write("truncated.png", full.substr(0, full.size() / 2));
+  const RunResult r =
+      run("process " + quoted(path("truncated.png")) + " " + quoted(path("out.png")) +
+          " --op gaussian_blur:sigma=2");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find(path("truncated.png")), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(fs::exists(path("out.png")));
+}
+
+TEST_F(CliTest, UnknownOperationIsAUsageError) {
+  const RunResult r =
+      run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.png")) + " --op nosuch");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nosuch"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gaussian_blur"), std::string::npos) << "lists the known operations";
+  EXPECT_FALSE(fs::exists(path("out.png")));
+}
+
+TEST_F(CliTest, BadParametersAreUsageErrors) {
+  for (const char* op : {"gaussian_blur:sigma=abc", "gaussian_blur", "gaussian_blur:radius=2",
+                         "gaussian_blur:sigma=-1", "box_blur:radius=1.5", "flip:axis=diagonal",
+                         "resize:filter=nearest", "rotate90:turns=4"}) {
+    const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " +
+                            quoted(path("out.png")) + " --op " + op);
+    EXPECT_EQ(r.exit_code, 2) << op << ": " << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << op << ": " << r.err;
+  }
+  EXPECT_FALSE(fs::exists(path("out.png")));
+}
+
+TEST_F(CliTest, MissingArgumentsAndUnknownExtensionsAreUsageErrors) {
+  EXPECT_EQ(run("process").exit_code, 2);
+  EXPECT_EQ(run("").exit_code, 2);
+  const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.jpg")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(".jpg"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, MissingInputIsARuntimeErrorNamingIt) {
+  const RunResult r = run("process " + quoted(path("absent.png")) + " " + quoted(path("o.png")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path("absent.png")), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, FailedRunLeavesAnExistingOutputUntouched) {
+  write("out.png", "precious");
+  write("bad.pgm", "P5\n4 4\n255\n");  // header promises 16 samples, has none
+  const RunResult r = run("process " + quoted(path("bad.pgm")) + " " + quoted(path("out.png")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(read_text(path("out.png")), "precious");
+  EXPECT_EQ(image_files(), 2u) << "no temporary file may be left behind";
+}
+
+TEST_F(CliTest, UnwritableOutputIsARuntimeError) {
+  const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " +
+                          quoted(path("no-such-dir/out.png")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no-such-dir/out.png"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, SixteenBitAndAlphaInputsConvertToTheOutputFormat) {
+  RunResult r = run("process " + quoted(sample("gradient-16bit.pgm")) + " " +
+                    quoted(path("ramp.png")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run("process " + quoted(sample("logo-rgba.png")) + " " + quoted(path("logo.pgm")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(path("logo.pgm")).rfind("P5\n160 120\n255\n", 0), 0u);
+}
+
+}  // namespace
