@@ -28,13 +28,15 @@ TEST(Raster, NewImageIsZeroFilledWithTheRequestedGeometry) {
 }
 
 TEST(Raster, SamplesAreRowMajorWithInterleavedChannels) {
-  Image image(3, 2, 4);
-  image.at(2, 1, 3) = 9;
-  image.at(1, 0, 2) = 8;
-  EXPECT_EQ(image.data()[(1 * 3 + 2) * 4 + 3], 9);
-  EXPECT_EQ(image.data()[(0 * 3 + 1) * 4 + 2], 8);
-  const Image& view = image;
-  EXPECT_EQ(view.at(2, 1, 3), 9);
+  std::vector<std::uint8_t> samples(3 * 2 * 4);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = static_cast<std::uint8_t>(i);
+  }
+  Image image = make_image(3, 2, 4, samples);
+  EXPECT_EQ(image.at(2, 1, 3), (1 * 3 + 2) * 4 + 3);
+  EXPECT_EQ(image.at(1, 0, 2), (0 * 3 + 1) * 4 + 2);
+  image.at(0, 1, 1) = 200;
+  EXPECT_EQ(image.samples()[(1 * 3 + 0) * 4 + 1], 200);
 }
 
 TEST(Raster, SixteenBitImagesHoldFullRangeSamples) {

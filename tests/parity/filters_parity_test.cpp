@@ -34,6 +34,8 @@ std::string shape_name(const Shape& s) {
          std::to_string(s.channels);
 }
 
+void PrintTo(const Shape& shape, std::ostream* os) { *os << shape_name(shape); }
+
 // Largest per-sample difference, and how many samples differ at all.
 struct Difference {
   int max = 0;
@@ -90,9 +92,9 @@ INSTANTIATE_TEST_SUITE_P(
                                          Shape{9, 1, 1}, Shape{7, 5, 3}, Shape{31, 17, 4},
                                          Shape{64, 64, 1}, Shape{257, 129, 3}),
                        ::testing::Values(0.3f, 1.0f, 2.0f, 5.5f)),
-    [](const auto& info) {
-      const int tenths = static_cast<int>(std::lround(std::get<1>(info.param) * 10));
-      return shape_name(std::get<0>(info.param)) + "_sigma" + std::to_string(tenths);
+    [](const auto& case_info) {
+      const int tenths = static_cast<int>(std::lround(std::get<1>(case_info.param) * 10));
+      return shape_name(std::get<0>(case_info.param)) + "_sigma" + std::to_string(tenths);
     });
 
 TEST(GaussianParityUhd, Matches3840x2160Gray) {
@@ -122,6 +124,8 @@ struct NamedKernel {
   Kernel kernel;
 };
 
+void PrintTo(const NamedKernel& kernel, std::ostream* os) { *os << kernel.name; }
+
 class ConvolveParity : public ::testing::TestWithParam<std::tuple<Shape, NamedKernel>> {};
 
 TEST_P(ConvolveParity, RustMatchesLegacyWithinTolerance) {
@@ -141,8 +145,8 @@ INSTANTIATE_TEST_SUITE_P(
                                          NamedKernel{"horizontal1x7", horizontal1x7()},
                                          NamedKernel{"vertical5x1", vertical5x1()},
                                          NamedKernel{"asymmetric3x5", asymmetric3x5()})),
-    [](const auto& info) {
-      return shape_name(std::get<0>(info.param)) + "_" + std::get<1>(info.param).name;
+    [](const auto& case_info) {
+      return shape_name(std::get<0>(case_info.param)) + "_" + std::get<1>(case_info.param).name;
     });
 
 TEST(ConvolveParityUhd, Matches3840x2160Gray) {
@@ -195,7 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
                       NamedKernel{"too_many_weights", {3, 3, std::vector<float>(10, 0.1f)}},
                       NamedKernel{"nan_weight", {1, 3, {0.1f, NAN, 0.1f}}},
                       NamedKernel{"too_wide", {257, 1, std::vector<float>(257, 0.0f)}}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& case_info) { return std::string(case_info.param.name); });
 
 }  // namespace
 }  // namespace imgkit

@@ -144,13 +144,18 @@ struct Window {
 }
 
 /// Output rows per band. Sequentially one band: no row is filtered twice. In parallel a
-/// few bands per thread for balance, each at least `8r` rows tall so that re-filtering
-/// the `2r` rows above a band adds at most an eighth to the horizontal pass.
+/// multiple of the thread count (up to four per thread) for balance, each at least `8r`
+/// rows tall so that re-filtering the `2r` rows above a band adds at most an eighth to
+/// the horizontal pass.
 fn band_rows(schedule: Schedule, height: usize, radius: usize) -> usize {
     match schedule {
         Schedule::Sequential => height,
         Schedule::Parallel => {
-            let bands = (height / (8 * radius).max(1)).clamp(1, 4 * rayon::current_num_threads());
+            let threads = rayon::current_num_threads();
+            let mut bands = (height / (8 * radius).max(1)).clamp(1, 4 * threads);
+            if bands > threads {
+                bands -= bands % threads;
+            }
             height.div_ceil(bands)
         }
     }

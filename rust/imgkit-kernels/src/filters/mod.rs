@@ -32,10 +32,12 @@ pub struct Kernel<'a> {
     pub weights: &'a [f32],
 }
 
-/// Below this many multiply-adds a filter runs on the calling thread. Measured with the
-/// `filters` benchmark on 2 vCPUs: a rayon fork-join over two workers costs tens of
-/// microseconds, about what one core needs for this much work.
-const PARALLEL_MIN_WORK: usize = 1 << 18;
+/// Below this many multiply-adds (about 60 us on one core) a filter runs on the calling
+/// thread. Measured on 2 vCPUs (`gaussian_blur` and `convolve`, 1- vs 2-thread pools):
+/// handing work to the rayon pool costs 10-35 us of worker wake-up, so at 2.4e5
+/// multiply-adds two threads save ~30% on an idle machine but lose a few percent when
+/// the other core is busy; from 5e5 they save 35-40% idle and break even when contended.
+const PARALLEL_MIN_WORK: usize = 1 << 19;
 
 /// Target multiply-adds per band of output rows: enough to amortise the per-band setup
 /// (scratch rows, tap tables), small enough for rayon to balance the load.
@@ -99,6 +101,9 @@ pub(crate) fn for_each_band<T, S>(
 /// vectors) while the taps stream past.
 const LANES: usize = 32;
 
+/// The block width for rows shorter than [`LANES`].
+const SHORT_LANES: usize = 8;
+
 /// One weighted input stream: sample `x` of the output reads `input[offset + x]`.
 pub(crate) type Tap = (f32, usize);
 
@@ -114,30 +119,43 @@ pub(crate) fn correlate_row<O>(
     out: &mut [O],
     store: impl Fn(f32) -> O,
 ) {
-    let mut blocks = out.chunks_exact_mut(LANES);
-    let mut x0 = 0;
-    for block in &mut blocks {
-        let mut acc = [0.0f32; LANES];
+    let len = out.len();
+    if len >= LANES {
+        correlate_blocks::<LANES, O>(input, taps, out, &store);
+    } else if len >= SHORT_LANES {
+        correlate_blocks::<SHORT_LANES, O>(input, taps, out, &store);
+    } else {
+        correlate_blocks::<1, O>(input, taps, out, &store);
+    }
+}
+
+/// [`correlate_row`] in blocks of `N` outputs, for `out.len() >= N`. A row that is not a
+/// multiple of `N` ends with a block overlapping the one before it: the overlapped
+/// outputs are computed twice, identically, instead of by a slow scalar tail.
+#[inline(always)]
+fn correlate_blocks<const N: usize, O>(
+    input: &[f32],
+    taps: &[Tap],
+    out: &mut [O],
+    store: &impl Fn(f32) -> O,
+) {
+    let len = out.len();
+    debug_assert!(len >= N);
+    let mut next = 0;
+    while next < len {
+        let x0 = next.min(len - N);
+        let mut acc = [0.0f32; N];
         for &(weight, offset) in taps {
             let start = offset + x0;
-            let samples: &[f32; LANES] = input[start..start + LANES]
-                .try_into()
-                .expect("a LANES-long slice");
+            let samples: &[f32; N] = input[start..start + N].try_into().expect("an N-long slice");
             for (a, &sample) in acc.iter_mut().zip(samples) {
                 *a += weight * sample;
             }
         }
-        for (o, a) in block.iter_mut().zip(acc) {
+        for (o, a) in out[x0..x0 + N].iter_mut().zip(acc) {
             *o = store(a);
         }
-        x0 += LANES;
-    }
-    for (x, o) in (x0..).zip(blocks.into_remainder()) {
-        let mut acc = 0.0f32;
-        for &(weight, offset) in taps {
-            acc += weight * input[offset + x];
-        }
-        *o = store(acc);
+        next = x0 + N;
     }
 }
 
@@ -146,16 +164,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn correlate_row_sums_taps_in_order_for_blocks_and_tail() {
-        // 70 outputs: two full blocks and a tail of 6.
-        let input: Vec<f32> = (0..80).map(|v| v as f32).collect();
-        let taps = [(0.5, 0), (2.0, 3), (-1.0, 10)];
-        let mut out = vec![0.0f32; 70];
-        correlate_row(&input, &taps, &mut out, |v| v);
-        for (x, &value) in out.iter().enumerate() {
-            let xf = x as f32;
-            let expected = 0.0 + 0.5 * xf + 2.0 * (xf + 3.0) + -(xf + 10.0);
-            assert_eq!(value, expected, "x = {x}");
+    fn correlate_row_sums_taps_in_order_for_every_row_length() {
+        // Lengths below, at and between the block widths, and with overlapping tails.
+        let input: Vec<f32> = (0..120).map(|v| v as f32 * 0.37).collect();
+        let taps = [(0.5, 0), (2.0, 3), (-1.25, 10)];
+        for len in [1, 2, 7, 8, 9, 15, 31, 32, 33, 63, 64, 70, 100] {
+            let mut out = vec![f32::NAN; len];
+            correlate_row(&input, &taps, &mut out, |v| v);
+            for (x, &value) in out.iter().enumerate() {
+                let mut expected = 0.0f32;
+                for &(weight, offset) in &taps {
+                    expected += weight * input[offset + x];
+                }
+                assert_eq!(value, expected, "len {len}, x = {x}");
+            }
         }
     }
 

@@ -6,10 +6,11 @@
 //   * Each channel, alpha included, is filtered independently unless a function says
 //     otherwise.
 //   * Sums accumulate in float (IEEE binary32), from 0, adding weight * sample in the
-//     order each function states; results are rounded half away from zero and clamped
-//     to 0..255 (a NaN sum, reachable only when huge weights overflow, gives 0). A port
-//     that accumulates in another order may differ by one unit where a sum lands within
-//     float error of .5 — the parity tolerance is 1 for the float filters below, 0 for
+//     order each function states, each product rounded to float before it is added (no
+//     fused multiply-add); results are rounded half away from zero and clamped to 0..255
+//     (a NaN sum, reachable only when huge weights overflow, gives 0). A port that
+//     accumulates in another order may differ by one unit where a sum lands within float
+//     error of .5 — the parity tolerance is 1 for the float filters below, 0 for
 //     box_blur.
 //   * The output has the input's size and channel count unless a function says otherwise.
 #pragma once
