@@ -25,8 +25,8 @@ Error file_error(ErrorCategory category, const std::string& path, const std::str
 Bytes read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw file_error(ErrorCategory::kInternal, path, std::string("cannot open: ") +
-                                                         std::strerror(errno));
+    throw file_error(ErrorCategory::kInternal, path,
+                     std::string("cannot open: ") + std::strerror(errno));
   }
   Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw file_error(ErrorCategory::kInternal, path, "read failed");
@@ -65,7 +65,9 @@ bool write_all(int fd, const Bytes& bytes) {
   return true;
 }
 
-std::string system_error(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string system_error(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 // Writes `bytes` to a fresh temporary file beside `path`, then renames it over `path`.
 // On any failure the temporary file is removed and `path` is untouched.
@@ -75,7 +77,8 @@ void write_atomically(const std::string& path, const Bytes& bytes) {
   std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) {
-    throw file_error(ErrorCategory::kInternal, path, system_error("cannot create a temporary file"));
+    throw file_error(ErrorCategory::kInternal, path,
+                     system_error("cannot create a temporary file"));
   }
   // mkstemp creates the file 0600; give the output the permissions a plain create would.
   const mode_t mask = ::umask(0);

@@ -52,10 +52,10 @@ int run_process(const ProcessCommand& command) {
     summary += " -> " + operation.description;
   }
   imgkit::cli::write_image(command.output, image);
-  const auto elapsed = std::chrono::duration<double, std::milli>(
-      std::chrono::steady_clock::now() - start);
-  std::cout << summary << " -> " << command.output << " (" << imgkit::cli::describe_image(image) << ") in "
-            << static_cast<long>(elapsed.count() + 0.5) << " ms\n";
+  const auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  std::cout << summary << " -> " << command.output << " (" << imgkit::cli::describe_image(image)
+            << ") in " << static_cast<long>(elapsed.count() + 0.5) << " ms\n";
   return 0;
 }
 
@@ -67,8 +67,7 @@ int main(int argc, char** argv) {
 
   ProcessCommand process;
   auto* process_cmd = app.add_subcommand("process", "Apply operations to an image, in order");
-  process_cmd->add_option("INPUT", process.input, "input image (.png .pgm .ppm .pnm)")
-      ->required();
+  process_cmd->add_option("INPUT", process.input, "input image (.png .pgm .ppm .pnm)")->required();
   process_cmd->add_option("OUTPUT", process.output, "output image (.png .pgm .ppm .pnm)")
       ->required();
   process_cmd->add_option("--op", process.operation_specs, "NAME[:key=value,...], repeatable");

@@ -85,8 +85,8 @@ class Arguments {
   const std::string& value(std::string_view key) const { return values_.find(key)->second; }
 
   [[noreturn]] void fail(std::string_view key, const std::string& problem) const {
-    throw UsageError("--op " + std::string(op_) + ": " + std::string(key) + "=" +
-                     value(key) + " " + problem);
+    throw UsageError("--op " + std::string(op_) + ": " + std::string(key) + "=" + value(key) + " " +
+                     problem);
   }
 
   std::string_view op_;
@@ -111,11 +111,9 @@ Image apply_resize(const Image& image, const Arguments& args) {
   };
   const std::uint32_t width =
       args.has("width") ? args.count("width") : scaled(args.count("height") * aspect);
-  const std::uint32_t height =
-      args.has("height") ? args.count("height") : scaled(width / aspect);
-  const auto filter = args.text("filter") == "nearest"
-                          ? ResizeFilter::kNearest
-                          : ResizeFilter::kBilinear;
+  const std::uint32_t height = args.has("height") ? args.count("height") : scaled(width / aspect);
+  const auto filter =
+      args.text("filter") == "nearest" ? ResizeFilter::kNearest : ResizeFilter::kBilinear;
   return resize(image, width, height, filter);
 }
 
@@ -130,39 +128,53 @@ Image apply_rotate90(const Image& image, const Arguments& args) {
 const std::vector<OperationSpec>& operation_table() {
   using K = ValueKind;
   static const std::vector<OperationSpec> table = {
-      {"gaussian_blur", "Gaussian blur",
+      {"gaussian_blur",
+       "Gaussian blur",
        {{"sigma", K::kNumber, std::nullopt, "standard deviation, (0, 64]"}},
        [](const Image& in, const Arguments& a) { return gaussian_blur(in, a.number("sigma")); }},
-      {"box_blur", "mean of a square window",
+      {"box_blur",
+       "mean of a square window",
        {{"radius", K::kCount, std::nullopt, "window radius, 0..1024"}},
        [](const Image& in, const Arguments& a) { return box_blur(in, a.count("radius")); }},
-      {"sobel", "gradient magnitude (gray output)", {},
+      {"sobel",
+       "gradient magnitude (gray output)",
+       {},
        [](const Image& in, const Arguments&) { return sobel(in); }},
-      {"unsharp_mask", "sharpen",
+      {"unsharp_mask",
+       "sharpen",
        {{"sigma", K::kNumber, "1", "blur sigma, (0, 64]"},
         {"amount", K::kNumber, "1", "strength, 0..16"}},
        [](const Image& in, const Arguments& a) {
          return unsharp_mask(in, a.number("sigma"), a.number("amount"));
        }},
-      {"resize", "scale to a new size",
+      {"resize",
+       "scale to a new size",
        {{"width", K::kCount, std::nullopt, "pixels (kept in proportion if omitted)"},
         {"height", K::kCount, std::nullopt, "pixels (kept in proportion if omitted)"},
         {"filter", K::kChoice, "bilinear", "nearest | bilinear", {"nearest", "bilinear"}}},
        apply_resize},
-      {"flip", "mirror",
+      {"flip",
+       "mirror",
        {{"axis", K::kChoice, "horizontal", "horizontal | vertical", {"horizontal", "vertical"}}},
        [](const Image& in, const Arguments& a) {
-         return flip(in, a.text("axis") == "horizontal"
-                             ? FlipAxis::kHorizontal
-                             : FlipAxis::kVertical);
+         return flip(in,
+                     a.text("axis") == "horizontal" ? FlipAxis::kHorizontal : FlipAxis::kVertical);
        }},
-      {"rotate90", "rotate clockwise", {{"turns", K::kCount, "1", "quarter turns, 1..3"}},
+      {"rotate90",
+       "rotate clockwise",
+       {{"turns", K::kCount, "1", "quarter turns, 1..3"}},
        apply_rotate90},
-      {"to_grayscale", "luminance (gray output)", {},
+      {"to_grayscale",
+       "luminance (gray output)",
+       {},
        [](const Image& in, const Arguments&) { return to_grayscale(in); }},
-      {"equalize", "histogram equalisation", {},
+      {"equalize",
+       "histogram equalisation",
+       {},
        [](const Image& in, const Arguments&) { return equalize(in); }},
-      {"otsu_threshold", "binarise at Otsu's level (gray output)", {},
+      {"otsu_threshold",
+       "binarise at Otsu's level (gray output)",
+       {},
        [](const Image& in, const Arguments&) { return otsu_threshold(in); }},
   };
   return table;

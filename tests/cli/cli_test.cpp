@@ -2,7 +2,6 @@
 // either complete or untouched.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,8 +34,8 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / (std::string("imgkit-cli-") + info->name() + "-" +
-                                        std::to_string(::getpid()));
+    dir_ = fs::temp_directory_path() /
+           (std::string("imgkit-cli-") + info->name() + "-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -45,8 +44,8 @@ class CliTest : public ::testing::Test {
   RunResult run(const std::string& args) const {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
-    const std::string command = quoted(IMGKIT_CLI_PATH) + " " + args + " >" +
-                                quoted(out.string()) + " 2>" + quoted(err.string());
+    const std::string command = quoted(IMGKIT_CLI_PATH) + " " + args + " >" + quoted(out.string()) +
+                                " 2>" + quoted(err.string());
     const int status = std::system(command.c_str());
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return {code, read_text(out), read_text(err)};
@@ -82,11 +81,10 @@ TEST_F(CliTest, BlurThenSobelWritesAGrayPng) {
                           quoted(path("out.png")) + " --op gaussian_blur:sigma=2 --op sobel");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("gaussian_blur(sigma=2) -> sobel"), std::string::npos) << r.out;
-  const auto decoded = imgkit::legacy::decode_png(
-      [&] {
-        const std::string bytes = read_text(path("out.png"));
-        return imgkit::legacy::Bytes(bytes.begin(), bytes.end());
-      }());
+  const auto decoded = imgkit::legacy::decode_png([&] {
+    const std::string bytes = read_text(path("out.png"));
+    return imgkit::legacy::Bytes(bytes.begin(), bytes.end());
+  }());
   const auto& image = std::get<imgkit::Image>(decoded);
   EXPECT_EQ(image.width(), 240u);
   EXPECT_EQ(image.height(), 320u);
@@ -94,11 +92,11 @@ TEST_F(CliTest, BlurThenSobelWritesAGrayPng) {
 }
 
 TEST_F(CliTest, EveryOperationRunsInOneChain) {
-  const RunResult r = run(
-      "process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.ppm")) +
-      " --op box_blur:radius=1 --op unsharp_mask:sigma=1,amount=1.5"
-      " --op resize:width=35,filter=nearest --op flip:axis=vertical --op rotate90"
-      " --op equalize --op to_grayscale --op otsu_threshold");
+  const RunResult r =
+      run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.ppm")) +
+          " --op box_blur:radius=1 --op unsharp_mask:sigma=1,amount=1.5"
+          " --op resize:width=35,filter=nearest --op flip:axis=vertical --op rotate90"
+          " --op equalize --op to_grayscale --op otsu_threshold");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string bytes = read_text(path("out.ppm"));
   // rose is 70x46: resized to 35x23, rotated to 23x35; .ppm stores RGB.
@@ -108,9 +106,8 @@ TEST_F(CliTest, EveryOperationRunsInOneChain) {
 TEST_F(CliTest, TruncatedPngExitsOneWithOneLineNamingTheFile) {
   const std::string full = read_text(sample("wizard.png"));
   write("truncated.png", full.substr(0, full.size() / 2));
-  const RunResult r =
-      run("process " + quoted(path("truncated.png")) + " " + quoted(path("out.png")) +
-          " --op gaussian_blur:sigma=2");
+  const RunResult r = run("process " + quoted(path("truncated.png")) + " " +
+                          quoted(path("out.png")) + " --op gaussian_blur:sigma=2");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(line_count(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find(path("truncated.png")), std::string::npos) << r.err;
@@ -163,15 +160,15 @@ TEST_F(CliTest, FailedRunLeavesAnExistingOutputUntouched) {
 }
 
 TEST_F(CliTest, UnwritableOutputIsARuntimeError) {
-  const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " +
-                          quoted(path("no-such-dir/out.png")));
+  const RunResult r =
+      run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("no-such-dir/out.png")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no-such-dir/out.png"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, SixteenBitAndAlphaInputsConvertToTheOutputFormat) {
-  RunResult r = run("process " + quoted(sample("gradient-16bit.pgm")) + " " +
-                    quoted(path("ramp.png")));
+  RunResult r =
+      run("process " + quoted(sample("gradient-16bit.pgm")) + " " + quoted(path("ramp.png")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run("process " + quoted(sample("logo-rgba.png")) + " " + quoted(path("logo.pgm")));
   ASSERT_EQ(r.exit_code, 0) << r.err;

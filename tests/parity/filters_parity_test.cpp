@@ -115,8 +115,10 @@ Kernel mean5x5() { return {5, 5, std::vector<float>(25, 1.0f / 25)}; }
 Kernel horizontal1x7() { return {7, 1, {0.1f, 0.1f, 0.15f, 0.3f, 0.15f, 0.1f, 0.1f}}; }
 Kernel vertical5x1() { return {1, 5, {-1, -2, 0, 2, 1}}; }
 Kernel asymmetric3x5() {
-  return {3, 5, {0.5f, 0.1f, -0.2f, 0.3f, 0.0f, 0.25f, -0.1f, 0.2f, 0.05f, 0.4f, -0.3f, 0.1f,
-                 0.2f, 0.0f, -0.15f}};
+  return {3,
+          5,
+          {0.5f, 0.1f, -0.2f, 0.3f, 0.0f, 0.25f, -0.1f, 0.2f, 0.05f, 0.4f, -0.3f, 0.1f, 0.2f, 0.0f,
+           -0.15f}};
 }
 
 struct NamedKernel {
@@ -131,8 +133,7 @@ class ConvolveParity : public ::testing::TestWithParam<std::tuple<Shape, NamedKe
 TEST_P(ConvolveParity, RustMatchesLegacyWithinTolerance) {
   const auto& [shape, named] = GetParam();
   const Image src = generated_image(shape.width, shape.height, shape.channels, 3);
-  expect_within_tolerance(legacy::convolve(src, named.kernel),
-                          rust_convolve(src, named.kernel));
+  expect_within_tolerance(legacy::convolve(src, named.kernel), rust_convolve(src, named.kernel));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -36,8 +36,12 @@ mod ffi {
             dst: &mut [u8],
         ) -> KernelStatus;
 
-        fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8])
-            -> KernelStatus;
+        fn gaussian_blur(
+            shape: &ImageShape,
+            src: &[u8],
+            sigma: f32,
+            dst: &mut [u8],
+        ) -> KernelStatus;
     }
 }
 
@@ -48,8 +52,11 @@ fn views<'a>(
     src: &'a [u8],
     dst: &'a mut [u8],
 ) -> Result<(ImageView<'a>, ImageViewMut<'a>), BridgeError> {
-    let (width, height, channels) =
-        (dimension(shape.width), dimension(shape.height), dimension(shape.channels));
+    let (width, height, channels) = (
+        dimension(shape.width),
+        dimension(shape.height),
+        dimension(shape.channels),
+    );
     Ok((
         ImageView::new(src, width, height, channels)?,
         ImageViewMut::new(dst, width, height, channels)?,
@@ -80,7 +87,9 @@ pub fn convolve(
 /// Mirrors `imgkit::legacy::gaussian_blur`. Failpoint: `imgkit::gaussian_blur`.
 pub fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8]) -> KernelStatus {
     guarded("gaussian_blur", || {
-        fail_point!("imgkit::gaussian_blur", |arg| Err(BridgeError::injected(arg)));
+        fail_point!("imgkit::gaussian_blur", |arg| Err(BridgeError::injected(
+            arg
+        )));
         let (src, dst) = views(shape, src, dst)?;
         Ok(imgkit_kernels::gaussian_blur(src, sigma, dst)?)
     })

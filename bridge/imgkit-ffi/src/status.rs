@@ -67,11 +67,17 @@ impl From<KernelError> for BridgeError {
 
 impl ffi::KernelStatus {
     pub fn ok() -> Self {
-        Self { code: ffi::StatusCode::Ok, message: String::new() }
+        Self {
+            code: ffi::StatusCode::Ok,
+            message: String::new(),
+        }
     }
 
     fn failed(code: ffi::StatusCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn is_ok(&self) -> bool {
@@ -99,7 +105,10 @@ pub(crate) fn guarded(
         ),
         Err(payload) => ffi::KernelStatus::failed(
             ffi::StatusCode::Panic,
-            format!("{operation}: Rust panic: {}", panic_message(payload.as_ref())),
+            format!(
+                "{operation}: Rust panic: {}",
+                panic_message(payload.as_ref())
+            ),
         ),
     }
 }
@@ -157,7 +166,11 @@ mod tests {
     fn a_formatted_panic_keeps_its_message() {
         let status = guarded("probe", || panic!("index {} out of range", 7));
         assert_eq!(status.code, ffi::StatusCode::Panic);
-        assert!(status.message.ends_with("index 7 out of range"), "{}", status.message);
+        assert!(
+            status.message.ends_with("index 7 out of range"),
+            "{}",
+            status.message
+        );
     }
 
     #[test]

@@ -5,7 +5,11 @@ use fail::FailScenario;
 use imgkit_ffi::entry::{convolve, gaussian_blur, ImageShape};
 use imgkit_ffi::{configure_failpoint, StatusCode};
 
-const SHAPE: ImageShape = ImageShape { width: 6, height: 4, channels: 3 };
+const SHAPE: ImageShape = ImageShape {
+    width: 6,
+    height: 4,
+    channels: 3,
+};
 
 fn ramp() -> Vec<u8> {
     (0..6 * 4 * 3).map(|i| (i * 7 % 256) as u8).collect()
@@ -24,7 +28,10 @@ fn healthy_blur_is_ok_and_writes_the_output() {
 #[test]
 fn kernel_panic_becomes_panic_status() {
     let scenario = FailScenario::setup();
-    assert_eq!(configure_failpoint("imgkit::gaussian_blur", "panic(boom)").code, StatusCode::Ok);
+    assert_eq!(
+        configure_failpoint("imgkit::gaussian_blur", "panic(boom)").code,
+        StatusCode::Ok
+    );
     let src = ramp();
     let mut dst = vec![0u8; src.len()];
     let status = gaussian_blur(&SHAPE, &src, 1.0, &mut dst);
@@ -36,7 +43,10 @@ fn kernel_panic_becomes_panic_status() {
 #[test]
 fn return_failpoint_becomes_injected_fault() {
     let scenario = FailScenario::setup();
-    assert_eq!(configure_failpoint("imgkit::convolve", "return").code, StatusCode::Ok);
+    assert_eq!(
+        configure_failpoint("imgkit::convolve", "return").code,
+        StatusCode::Ok
+    );
     let src = ramp();
     let mut dst = vec![0u8; src.len()];
     let status = convolve(&SHAPE, &src, 1, 1, &[1.0], &mut dst);
@@ -48,7 +58,11 @@ fn return_failpoint_becomes_injected_fault() {
 fn bad_failpoint_actions_are_invalid_input() {
     let status = configure_failpoint("imgkit::convolve", "sometimes-maybe");
     assert_eq!(status.code, StatusCode::InvalidInput);
-    assert!(status.message.contains("sometimes-maybe"), "{}", status.message);
+    assert!(
+        status.message.contains("sometimes-maybe"),
+        "{}",
+        status.message
+    );
 }
 
 #[test]
@@ -76,7 +90,11 @@ fn buffer_shorter_than_shape_is_invalid_input_not_a_crash() {
 #[test]
 fn zero_sized_shape_is_invalid_input() {
     let _scenario = FailScenario::setup();
-    let shape = ImageShape { width: 0, height: 4, channels: 1 };
+    let shape = ImageShape {
+        width: 0,
+        height: 4,
+        channels: 1,
+    };
     let status = gaussian_blur(&shape, &[], 1.0, &mut []);
     assert_eq!(status.code, StatusCode::InvalidInput);
 }

@@ -10,9 +10,9 @@ namespace imgkit {
 std::size_t checked_sample_count(std::uint32_t width, std::uint32_t height,
                                  std::uint32_t channels) {
   if (width == 0 || height == 0) {
-    throw Error(ErrorCategory::kInvalidArgument,
-                "image dimensions must be at least 1x1, got " + std::to_string(width) + "x" +
-                    std::to_string(height));
+    throw Error(ErrorCategory::kInvalidArgument, "image dimensions must be at least 1x1, got " +
+                                                     std::to_string(width) + "x" +
+                                                     std::to_string(height));
   }
   if (channels != 1 && channels != 3 && channels != 4) {
     throw Error(ErrorCategory::kInvalidArgument,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "imgkit/error.hpp"
@@ -14,26 +15,17 @@
 
 namespace imgkit::legacy::detail {
 
-// Float result -> 8-bit sample: round half away from zero, then clamp to 0..255. The
-// comparisons are written so that NaN (only reachable when huge kernel weights overflow)
-// lands on 0, as Rust's saturating `as u8` does.
-inline std::uint8_t round_to_sample(float value) {
-  const float rounded = std::round(value);
-  if (!(rounded > 0.0f)) {
+// Float or double result -> 8-bit sample: round half away from zero, then clamp to
+// 0..255. The comparisons are written so that NaN (only reachable when huge kernel
+// weights overflow) lands on 0, as Rust's saturating `as u8` does.
+template <typename Real>
+inline std::uint8_t round_to_sample(Real value) {
+  static_assert(std::is_floating_point_v<Real>);
+  const Real rounded = std::round(value);
+  if (!(rounded > Real{0})) {
     return 0;
   }
-  if (rounded >= 255.0f) {
-    return 255;
-  }
-  return static_cast<std::uint8_t>(rounded);
-}
-
-inline std::uint8_t round_to_sample(double value) {
-  const double rounded = std::round(value);
-  if (!(rounded > 0.0)) {
-    return 0;
-  }
-  if (rounded >= 255.0) {
+  if (rounded >= Real{255}) {
     return 255;
   }
   return static_cast<std::uint8_t>(rounded);

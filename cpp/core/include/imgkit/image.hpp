@@ -24,8 +24,7 @@ namespace imgkit {
 
 // Throws kInvalidArgument unless width, height >= 1 and channels is 1, 3 or 4; returns
 // width * height * channels, throwing kLimitExceeded when that overflows size_t.
-std::size_t checked_sample_count(std::uint32_t width, std::uint32_t height,
-                                 std::uint32_t channels);
+std::size_t checked_sample_count(std::uint32_t width, std::uint32_t height, std::uint32_t channels);
 
 template <typename Sample>
 class Raster {
@@ -41,13 +40,9 @@ class Raster {
   std::uint32_t width() const noexcept { return width_; }
   std::uint32_t height() const noexcept { return height_; }
   std::uint32_t channels() const noexcept { return channels_; }
-  std::size_t pixel_count() const noexcept {
-    return static_cast<std::size_t>(width_) * height_;
-  }
+  std::size_t pixel_count() const noexcept { return static_cast<std::size_t>(width_) * height_; }
   // Samples in one row: width * channels.
-  std::size_t row_stride() const noexcept {
-    return static_cast<std::size_t>(width_) * channels_;
-  }
+  std::size_t row_stride() const noexcept { return static_cast<std::size_t>(width_) * channels_; }
 
   Sample& at(std::uint32_t x, std::uint32_t y, std::uint32_t c) noexcept {
     return samples_[y * row_stride() + static_cast<std::size_t>(x) * channels_ + c];
@@ -64,8 +59,8 @@ class Raster {
 
   // Same geometry, same samples.
   bool operator==(const Raster& other) const {
-    return width_ == other.width_ && height_ == other.height_ &&
-           channels_ == other.channels_ && samples_ == other.samples_;
+    return width_ == other.width_ && height_ == other.height_ && channels_ == other.channels_ &&
+           samples_ == other.samples_;
   }
   bool operator!=(const Raster& other) const { return !(*this == other); }
 

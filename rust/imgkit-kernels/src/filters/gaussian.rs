@@ -71,8 +71,9 @@ pub fn gaussian_blur(
 /// Each band of output rows slides a window of `2r + 1` horizontally filtered rows down
 /// the image: output row `y` needs source rows `y - r ..= y + r` (clamped), so each step
 /// filters one new source row into the slot of the row that just left the window. The
-/// window stays in cache and every source row is filtered once per band; only the `2r`
-/// rows above a band are filtered again by the band that owns them.
+/// window stays in cache (legacy keeps a whole-image float buffer; the values are the
+/// same) and every source row is filtered once per band: only the `2r` rows around a
+/// boundary between two bands are filtered by both.
 pub(crate) fn gaussian_blur_scheduled(
     schedule: Schedule,
     src: ImageView<'_>,

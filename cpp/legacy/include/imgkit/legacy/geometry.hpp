@@ -22,8 +22,7 @@ namespace imgkit::legacy {
 //              value  = top * (1 - fy) + bottom * fy
 //            and rounded half away from zero. No pre-filter when shrinking: shrinking
 //            by more than 2x aliases, as in the original code.
-Image resize(const Image& image, std::uint32_t width, std::uint32_t height,
-             ResizeFilter filter);
+Image resize(const Image& image, std::uint32_t width, std::uint32_t height, ResizeFilter filter);
 
 // Mirrors left-right (kHorizontal) or top-bottom (kVertical).
 Image flip(const Image& image, FlipAxis axis);
