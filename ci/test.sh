@@ -9,4 +9,7 @@ preset=${1:-ci}
 ci/install-deps.sh
 ci/build.sh "$preset"
 ci/lint.sh
-ctest --preset "$preset" --parallel "$(nproc)"
+# The Rust suites first, verbose so every `cargo test` case shows in the log; then the
+# GoogleTest cases, one ctest test each.
+ctest --preset "$preset" --label-regex rust --verbose
+ctest --preset "$preset" --label-exclude rust --parallel "$(nproc)"
