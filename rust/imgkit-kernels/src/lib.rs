@@ -25,4 +25,4 @@ mod sampling;
 
 pub use error::KernelError;
 pub use filters::{convolve, gaussian_blur, gaussian_radius, gaussian_weights, Kernel};
-pub use image::{ImageView, ImageViewMut};
+pub use image::{ImageView, ImageViewMut, Shape};

@@ -2,7 +2,7 @@
 
 use super::{correlate_row, for_each_band, rows_per_band, Kernel, Schedule, Tap};
 use crate::error::{invalid, KernelError};
-use crate::image::{ImageView, ImageViewMut};
+use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_row_clamped, round_to_u8};
 
 /// Largest kernel side legacy accepts.
@@ -67,8 +67,12 @@ pub(crate) fn convolve_scheduled(
     kernel: &Kernel<'_>,
     mut dst: ImageViewMut<'_>,
 ) {
-    let (width, height, channels) = (src.width(), src.height(), src.channels());
-    let row_len = src.row_len();
+    let Shape {
+        width,
+        height,
+        channels,
+    } = src.shape();
+    let row_len = src.shape().row_len();
     let (radius_x, radius_y) = (kernel.width / 2, kernel.height / 2);
     let padded_len = (width + 2 * radius_x) * channels;
     let samples = src.samples();

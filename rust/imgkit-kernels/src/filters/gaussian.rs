@@ -2,7 +2,7 @@
 
 use super::{correlate_row, for_each_band, Schedule, Tap};
 use crate::error::{invalid, KernelError};
-use crate::image::{ImageView, ImageViewMut};
+use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_row_clamped, round_to_u8};
 
 /// Largest sigma legacy accepts.
@@ -80,8 +80,12 @@ pub(crate) fn gaussian_blur_scheduled(
     weights: &[f32],
     mut dst: ImageViewMut<'_>,
 ) {
-    let (width, height, channels) = (src.width(), src.height(), src.channels());
-    let row_len = src.row_len();
+    let Shape {
+        width,
+        height,
+        channels,
+    } = src.shape();
+    let row_len = src.shape().row_len();
     let radius = weights.len() / 2;
     let padded_len = (width + 2 * radius) * channels;
     let window_rows = weights.len().min(height);
