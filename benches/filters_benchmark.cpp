@@ -4,7 +4,7 @@
 
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/legacy/filters.hpp"
-#include "support/generated_images.hpp"
+#include "support/test_images.hpp"
 
 namespace {
 

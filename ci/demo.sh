@@ -4,8 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ci/install-deps.sh >/dev/null
-ci/build.sh release >/dev/null
+# Quiet unless something fails, so the output is the demo's own.
+echo "demo: installing what is missing and building imgkit (the first run takes minutes)"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { ci/install-deps.sh && ci/build.sh release; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "demo: set-up failed (output above)" >&2
+  exit 1
+fi
 imgkit=build/release/cpp/app/imgkit
 mkdir -p out
 

@@ -224,17 +224,18 @@ std::map<std::string, std::string, std::less<>> parse_parameters(const Operation
   return values;
 }
 
-std::string describe(std::string_view name,
+// "name(key=value, ...)" with the parameters in the table's order.
+std::string describe(const OperationSpec& spec,
                      const std::map<std::string, std::string, std::less<>>& values) {
-  std::string text(name);
-  if (values.empty()) return text;
-  text += '(';
-  bool first = true;
-  for (const auto& [key, value] : values) {
-    text += (first ? "" : ", ") + key + "=" + value;
-    first = false;
+  std::string text(spec.name);
+  std::string separator = "(";
+  for (const auto& parameter : spec.parameters) {
+    const auto it = values.find(parameter.name);
+    if (it == values.end()) continue;
+    text += separator + it->first + "=" + it->second;
+    separator = ", ";
   }
-  return text + ')';
+  return values.empty() ? text : text + ")";
 }
 
 }  // namespace
@@ -244,7 +245,7 @@ Operation parse_operation(std::string_view spec_text) {
   const OperationSpec& spec = find_operation(spec_text.substr(0, colon));
   auto values = parse_parameters(
       spec, colon == std::string_view::npos ? std::string_view() : spec_text.substr(colon + 1));
-  std::string description = describe(spec.name, values);
+  std::string description = describe(spec, values);
   Arguments arguments(spec.name, std::move(values));
   for (const auto& parameter : spec.parameters) arguments.check(parameter);
   return Operation{std::move(description),

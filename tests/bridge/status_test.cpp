@@ -7,7 +7,7 @@
 
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/error.hpp"
-#include "support/generated_images.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::bridge {
 namespace {

@@ -2,15 +2,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imgkit/legacy/filters.hpp"
-#include "legacy/test_images.hpp"
+#include "support/error_expectations.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::throws_error;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::ThrowsImgkitError;
 
 // The documented formula, computed the slow, obvious way: the whole clamped window per
 // sample.
@@ -53,15 +58,15 @@ TEST(BoxBlur, RoundsTheMeanToNearest) {
 }
 
 TEST(BoxBlur, RadiusZeroReturnsACopy) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::random_image(7, 5, channels);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = generated_image(7, 5, channels);
     EXPECT_EQ(box_blur(image, 0), image);
   }
 }
 
 TEST(BoxBlur, KeepsAConstantImageConstant) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::filled_image(7, 5, channels, 255);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = filled_image(7, 5, channels, 255);
     EXPECT_EQ(box_blur(image, 3), image);
     EXPECT_EQ(box_blur(image, 1024), image);
   }
@@ -74,9 +79,9 @@ TEST(BoxBlur, MatchesTheDocumentedFormulaExactly) {
   };
   const Shape shapes[] = {{1, 1}, {7, 5}, {1, 9}, {9, 1}, {16, 11}};
   for (const Shape shape : shapes) {
-    for (const std::uint32_t channels : test::all_channel_counts()) {
+    for (const std::uint32_t channels : all_channel_counts()) {
       for (const std::uint32_t radius : {1u, 2u, 3u, 6u, 20u}) {
-        const Image image = test::random_image(shape.width, shape.height, channels, radius);
+        const Image image = generated_image(shape.width, shape.height, channels, radius);
         EXPECT_EQ(box_blur(image, radius), reference_box_blur(image, radius))
             << shape.width << "x" << shape.height << "x" << channels << ", radius " << radius;
       }
@@ -93,10 +98,10 @@ TEST(BoxBlur, LargestRadiusReadsFarBeyondTheEdges) {
 
 TEST(BoxBlur, RejectsRadiusAbove1024) {
   const Image image(3, 3, 1);
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { box_blur(image, 1025); },
-                           {"box_blur", "1025"}));
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { box_blur(image, 0xFFFFFFFFu); },
-                           {"box_blur"}));
+  EXPECT_THAT([&] { box_blur(image, 1025); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"box_blur", "1025"}));
+  EXPECT_THAT([&] { box_blur(image, 0xFFFFFFFFu); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"box_blur"}));
 }
 
 }  // namespace

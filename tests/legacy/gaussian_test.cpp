@@ -4,16 +4,22 @@
 #include <limits>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
-#include "legacy/test_images.hpp"
+#include "support/error_expectations.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::throws_error;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::channel_of;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::ThrowsImgkitError;
 
 constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -49,8 +55,8 @@ TEST(GaussianRadius, MultipliesInFloat) {
 
 TEST(GaussianRadius, RejectsSigmaOutsideTheDomain) {
   for (const float sigma : invalid_sigmas()) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { gaussian_radius(sigma); },
-                             {"gaussian_radius", "sigma"}))
+    EXPECT_THAT([&] { gaussian_radius(sigma); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"gaussian_radius", "sigma"}))
         << "sigma " << sigma;
   }
 }
@@ -80,8 +86,8 @@ TEST(GaussianWeights, AreSymmetricAndSumToOne) {
 
 TEST(GaussianWeights, RejectsSigmaOutsideTheDomain) {
   for (const float sigma : invalid_sigmas()) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { gaussian_weights(sigma); },
-                             {"gaussian_weights", "sigma"}))
+    EXPECT_THAT([&] { gaussian_weights(sigma); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"gaussian_weights", "sigma"}))
         << "sigma " << sigma;
   }
 }
@@ -125,9 +131,9 @@ Image reference_gaussian_blur(const Image& image, float sigma) {
 }
 
 TEST(GaussianBlur, MatchesTheDocumentedPassesExactly) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
+  for (const std::uint32_t channels : all_channel_counts()) {
     for (const float sigma : {0.4f, 1.0f, 2.3f, 7.0f}) {
-      const Image image = test::random_image(11, 7, channels, channels);
+      const Image image = generated_image(11, 7, channels, channels);
       EXPECT_EQ(gaussian_blur(image, sigma), reference_gaussian_blur(image, sigma))
           << channels << " channels, sigma " << sigma;
     }
@@ -156,17 +162,17 @@ TEST(GaussianBlur, BlursSingleRowsAndColumns) {
 }
 
 TEST(GaussianBlur, KeepsAConstantImageConstant) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
+  for (const std::uint32_t channels : all_channel_counts()) {
     for (const float sigma : {0.3f, 1.7f, 5.0f, 64.0f}) {
-      const Image image = test::filled_image(7, 5, channels, 201);
+      const Image image = filled_image(7, 5, channels, 201);
       EXPECT_EQ(gaussian_blur(image, sigma), image) << channels << " channels, sigma " << sigma;
     }
   }
 }
 
 TEST(GaussianBlur, LeavesA1x1ImageUnchanged) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::random_image(1, 1, channels);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = generated_image(1, 1, channels);
     EXPECT_EQ(gaussian_blur(image, 3.0f), image);
   }
 }
@@ -196,21 +202,22 @@ TEST(GaussianBlur, FiltersEachChannelIndependently) {
     }
   }
   const Image blurred = gaussian_blur(rgba, 0.5f);
-  EXPECT_EQ(test::channel_of(blurred, 0), gaussian_blur(gray_impulse, 0.5f));
-  EXPECT_EQ(test::channel_of(blurred, 1), test::filled_image(5, 5, 1, 40));
-  EXPECT_EQ(test::channel_of(blurred, 2), test::filled_image(5, 5, 1, 0));
-  EXPECT_EQ(test::channel_of(blurred, 3), test::filled_image(5, 5, 1, 255));
+  EXPECT_EQ(channel_of(blurred, 0), gaussian_blur(gray_impulse, 0.5f));
+  EXPECT_EQ(channel_of(blurred, 1), filled_image(5, 5, 1, 40));
+  EXPECT_EQ(channel_of(blurred, 2), filled_image(5, 5, 1, 0));
+  EXPECT_EQ(channel_of(blurred, 3), filled_image(5, 5, 1, 255));
 }
 
 TEST(GaussianBlur, RejectsSigmaOutsideTheDomain) {
   const Image image(3, 3, 1);
   for (const float sigma : invalid_sigmas()) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { gaussian_blur(image, sigma); },
-                             {"gaussian_blur", "sigma"}))
+    EXPECT_THAT([&] { gaussian_blur(image, sigma); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"gaussian_blur", "sigma"}))
         << "sigma " << sigma;
   }
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { gaussian_blur(image, kNan); },
-                           {"gaussian_blur: sigma must be in (0, 64], got nan"}));
+  EXPECT_THAT([&] { gaussian_blur(image, kNan); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument,
+                                {"gaussian_blur: sigma must be in (0, 64], got nan"}));
 }
 
 }  // namespace

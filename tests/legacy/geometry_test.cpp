@@ -3,15 +3,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "legacy/test_images.hpp"
+#include "support/error_expectations.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::make_image;
-using test::throws_error;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::make_image;
+using imgkit::testing::ThrowsImgkitError;
 
 constexpr ResizeFilter kBothFilters[] = {ResizeFilter::kNearest, ResizeFilter::kBilinear};
 
@@ -24,8 +29,8 @@ constexpr Shape kShapes[] = {{1, 1}, {7, 5}, {1, 9}, {9, 1}, {2, 2}};
 TEST(Resize, SameSizeIsIdentityForBothFilters) {
   for (const ResizeFilter filter : kBothFilters) {
     for (const Shape shape : kShapes) {
-      for (const std::uint32_t channels : test::all_channel_counts()) {
-        const Image image = test::random_image(shape.width, shape.height, channels);
+      for (const std::uint32_t channels : all_channel_counts()) {
+        const Image image = generated_image(shape.width, shape.height, channels);
         EXPECT_EQ(resize(image, shape.width, shape.height, filter), image)
             << shape.width << "x" << shape.height << "x" << channels;
       }
@@ -100,25 +105,23 @@ TEST(Resize, TreatsEveryChannelAlike) {
 TEST(Resize, AcceptsTheLargestDimension) {
   for (const ResizeFilter filter : kBothFilters) {
     const Image wide = resize(make_gray(1, 1, {9}), 65535, 1, filter);
-    EXPECT_EQ(wide, test::filled_image(65535, 1, 1, 9));
+    EXPECT_EQ(wide, filled_image(65535, 1, 1, 9));
     const Image tall = resize(make_gray(1, 1, {9}), 1, 65535, filter);
-    EXPECT_EQ(tall, test::filled_image(1, 65535, 1, 9));
+    EXPECT_EQ(tall, filled_image(1, 65535, 1, 9));
   }
 }
 
 TEST(Resize, RejectsEmptyOrOversizedTargets) {
   const Image image(3, 3, 1);
   for (const ResizeFilter filter : kBothFilters) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { resize(image, 0, 3, filter); },
-                             {"resize", "width", "0"}));
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { resize(image, 3, 0, filter); },
-                             {"resize", "height", "0"}));
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument,
-                             [&] { resize(image, 65536, 3, filter); },
-                             {"resize", "width", "65536"}));
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument,
-                             [&] { resize(image, 3, 65536, filter); },
-                             {"resize", "height", "65536"}));
+    EXPECT_THAT([&] { resize(image, 0, 3, filter); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"resize", "width", "0"}));
+    EXPECT_THAT([&] { resize(image, 3, 0, filter); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"resize", "height", "0"}));
+    EXPECT_THAT([&] { resize(image, 65536, 3, filter); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"resize", "width", "65536"}));
+    EXPECT_THAT([&] { resize(image, 3, 65536, filter); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"resize", "height", "65536"}));
   }
 }
 
@@ -138,13 +141,13 @@ TEST(Flip, VerticalReversesTheRows) {
 
 TEST(Flip, TwiceIsIdentity) {
   for (const Shape shape : kShapes) {
-    for (const std::uint32_t channels : test::all_channel_counts()) {
-      const Image image = test::random_image(shape.width, shape.height, channels);
+    for (const std::uint32_t channels : all_channel_counts()) {
+      const Image image = generated_image(shape.width, shape.height, channels);
       for (const FlipAxis axis : {FlipAxis::kHorizontal, FlipAxis::kVertical}) {
         const Image flipped = flip(image, axis);
         EXPECT_EQ(flip(flipped, axis), image);
         if (shape.width > 1 && axis == FlipAxis::kHorizontal) {
-          EXPECT_NE(flipped, image);  // random rows are not palindromes
+          EXPECT_NE(flipped, image);  // generated rows are not palindromes
         }
       }
     }
@@ -168,8 +171,8 @@ TEST(Rotate90, MovesWholePixels) {
 
 TEST(Rotate90, FourTimesIsIdentityAndTwiceIsBothFlips) {
   for (const Shape shape : kShapes) {
-    for (const std::uint32_t channels : test::all_channel_counts()) {
-      const Image image = test::random_image(shape.width, shape.height, channels);
+    for (const std::uint32_t channels : all_channel_counts()) {
+      const Image image = generated_image(shape.width, shape.height, channels);
       const Image half_turn = rotate90(rotate90(image));
       EXPECT_EQ(half_turn, flip(flip(image, FlipAxis::kHorizontal), FlipAxis::kVertical));
       EXPECT_EQ(rotate90(rotate90(half_turn)), image);

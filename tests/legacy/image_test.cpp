@@ -6,15 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imgkit/error.hpp"
-#include "legacy/test_images.hpp"
+#include "support/error_expectations.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit {
 namespace {
 
-using test::make_image;
-using test::throws_error;
+using imgkit::testing::make_image;
+using imgkit::testing::ThrowsImgkitError;
 
 TEST(Raster, NewImageIsZeroFilledWithTheRequestedGeometry) {
   const Image image(7, 5, 3);
@@ -54,15 +56,15 @@ TEST(Raster, EqualityComparesGeometryAndSamples) {
 }
 
 TEST(Raster, RejectsEmptyDimensions) {
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [] { Image(0, 5, 1); }, {"0x5"}));
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [] { Image(5, 0, 1); }, {"5x0"}));
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [] { Image16(0, 0, 3); }));
+  EXPECT_THAT([] { Image(0, 5, 1); }, ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"0x5"}));
+  EXPECT_THAT([] { Image(5, 0, 1); }, ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"5x0"}));
+  EXPECT_THAT([] { Image16(0, 0, 3); }, ThrowsImgkitError(ErrorCategory::kInvalidArgument));
 }
 
 TEST(Raster, RejectsUnsupportedChannelCounts) {
   for (const std::uint32_t channels : {0u, 2u, 5u, 255u}) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [&] { Image(1, 1, channels); },
-                             {std::to_string(channels).c_str()}))
+    EXPECT_THAT([&] { Image(1, 1, channels); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {std::to_string(channels)}))
         << "channels " << channels;
   }
 }
@@ -75,13 +77,15 @@ TEST(CheckedSampleCount, ReturnsWidthTimesHeightTimesChannels) {
 
 TEST(CheckedSampleCount, ReportsOverflowAsLimitExceeded) {
   constexpr auto kMax = std::numeric_limits<std::uint32_t>::max();
-  EXPECT_TRUE(
-      throws_error(ErrorCategory::kLimitExceeded, [] { checked_sample_count(kMax, kMax, 4); }));
+  EXPECT_THAT([] { checked_sample_count(kMax, kMax, 4); },
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded));
 }
 
 TEST(CheckedSampleCount, ValidatesDimensionsBeforeOverflow) {
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [] { checked_sample_count(0, 1, 1); }));
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument, [] { checked_sample_count(1, 1, 2); }));
+  EXPECT_THAT([] { checked_sample_count(0, 1, 1); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument));
+  EXPECT_THAT([] { checked_sample_count(1, 1, 2); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument));
 }
 
 TEST(To8Bit, RoundsToTheNearestEightBitValue) {

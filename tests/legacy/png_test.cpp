@@ -16,11 +16,12 @@
 
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
+#include "support/error_expectations.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using ::testing::Throws;
+using imgkit::testing::ThrowsImgkitError;
 
 // ---- building test files with libpng directly ---------------------------------------
 
@@ -184,17 +185,6 @@ Bytes insert_chunk_before(const Bytes& png, std::string_view before, std::string
 }
 
 // ---- expectations --------------------------------------------------------------------
-
-MATCHER_P2(IsError, category, message_part, "") {
-  *result_listener << "category " << to_string(arg.category()) << ", message \"" << arg.what()
-                   << "\"";
-  return arg.category() == category &&
-         std::string(arg.what()).find(message_part) != std::string::npos;
-}
-
-auto throws_error(ErrorCategory category, const std::string& message_part) {
-  return Throws<Error>(IsError(category, message_part));
-}
 
 auto decoding(Bytes bytes, DecodeLimits limits = {}) {
   return [bytes = std::move(bytes), limits] { decode_png(bytes, limits); };
@@ -491,9 +481,9 @@ TEST(PngDecode, IgnoresGammaAndTextChunks) {
 TEST(PngDecode, KeepsLibpngWarningsOffStderr) {
   // A bKGD chunk of the wrong length: libpng warns and skips it.
   const Bytes file = insert_chunk_before(sample_file(), "IDAT", "bKGD", "x");
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   const Image image = decode_8bit(file);
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_EQ(image, patterned<std::uint8_t>(3, 2, 3));
 }
 
@@ -506,17 +496,17 @@ TEST(PngDecode, AcceptsImageExactlyAtThePixelLimit) {
 // ---- decoding errors -----------------------------------------------------------------
 
 TEST(PngDecodeError, EmptyInputIsInvalidArgument) {
-  EXPECT_THAT(decoding({}), throws_error(ErrorCategory::kInvalidArgument, "empty"));
+  EXPECT_THAT(decoding({}), ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"empty"}));
 }
 
 TEST(PngDecodeError, BadSignatureIsMalformed) {
   const std::string_view gif = "GIF89a\x01\x00\x01\x00";
   EXPECT_THAT(decoding(Bytes(gif.begin(), gif.end())),
-              throws_error(ErrorCategory::kMalformedData, "bad signature"));
+              ThrowsImgkitError(ErrorCategory::kMalformedData, {"bad signature"}));
   Bytes wrong_line_ending = sample_file();
   wrong_line_ending[4] = '\n';  // the signature's CR LF, as a text-mode transfer leaves it
   EXPECT_THAT(decoding(wrong_line_ending),
-              throws_error(ErrorCategory::kMalformedData, "bad signature"));
+              ThrowsImgkitError(ErrorCategory::kMalformedData, {"bad signature"}));
 }
 
 TEST(PngDecodeError, CorruptedCrcIsMalformedInEveryChunk) {
@@ -525,7 +515,7 @@ TEST(PngDecodeError, CorruptedCrcIsMalformedInEveryChunk) {
     Bytes file = sample_file();
     const std::size_t offset = find_chunk(file, type);
     file[offset + 8 + read_be32(file, offset)] ^= 0x01;  // first byte of the CRC
-    EXPECT_THAT(decoding(file), throws_error(ErrorCategory::kMalformedData, "CRC error"));
+    EXPECT_THAT(decoding(file), ThrowsImgkitError(ErrorCategory::kMalformedData, {"CRC error"}));
   }
 }
 
@@ -536,41 +526,43 @@ TEST(PngDecodeError, TruncatedDataIsMalformed) {
                                    idat + 10, file.size() - 12, file.size() - 1}) {
     SCOPED_TRACE("first " + std::to_string(length) + " bytes");
     EXPECT_THAT(decoding(Bytes(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(length))),
-                throws_error(ErrorCategory::kMalformedData, "truncated data"));
+                ThrowsImgkitError(ErrorCategory::kMalformedData, {"truncated data"}));
   }
 }
 
 TEST(PngDecodeError, CorruptedCompressedDataIsMalformed) {
   Bytes file = sample_file();
   patch_chunk_byte(file, "IDAT", 0, 0x00);  // zlib header: compression method 0 is invalid
-  EXPECT_THAT(decoding(file), throws_error(ErrorCategory::kMalformedData, "libpng: "));
+  EXPECT_THAT(decoding(file), ThrowsImgkitError(ErrorCategory::kMalformedData, {"libpng: "}));
 }
 
 TEST(PngDecodeError, HeaderClaimingMoreRowsThanTheDataHoldsIsMalformed) {
   Bytes file = sample_file();
   patch_ihdr_size(file, 3, 50);
-  EXPECT_THAT(decoding(file), throws_error(ErrorCategory::kMalformedData, "libpng: "));
+  EXPECT_THAT(decoding(file), ThrowsImgkitError(ErrorCategory::kMalformedData, {"libpng: "}));
 }
 
 TEST(PngDecodeError, InvalidHeaderFieldsAreMalformed) {
   Bytes zero_width = sample_file();
   patch_ihdr_size(zero_width, 0, 2);
-  EXPECT_THAT(decoding(zero_width), throws_error(ErrorCategory::kMalformedData, "width is zero"));
+  EXPECT_THAT(decoding(zero_width),
+              ThrowsImgkitError(ErrorCategory::kMalformedData, {"width is zero"}));
   Bytes bad_depth = sample_file();
   patch_chunk_byte(bad_depth, "IHDR", 8, 3);
   EXPECT_THAT(decoding(bad_depth),
-              throws_error(ErrorCategory::kMalformedData, "color type/bit depth"));
+              ThrowsImgkitError(ErrorCategory::kMalformedData, {"color type/bit depth"}));
 }
 
 TEST(PngDecodeError, HeaderClaimingMorePixelsThanTheLimitIsLimitExceeded) {
   DecodeLimits limits;
   limits.max_pixels = 5;
-  EXPECT_THAT(decoding(sample_file(), limits),
-              throws_error(ErrorCategory::kLimitExceeded, "3x2 image exceeds the limit of 5"));
+  EXPECT_THAT(
+      decoding(sample_file(), limits),
+      ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"3x2 image exceeds the limit of 5"}));
   // A 100-byte file whose header claims 10 gigapixels, against the default limit.
   Bytes huge = sample_file();
   patch_ihdr_size(huge, 100'000, 100'000);
-  EXPECT_THAT(decoding(huge), throws_error(ErrorCategory::kLimitExceeded, "100000x100000"));
+  EXPECT_THAT(decoding(huge), ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"100000x100000"}));
 }
 
 // ---- encoding ------------------------------------------------------------------------

@@ -5,17 +5,20 @@
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
 #include "imgkit/legacy/tone.hpp"
-#include "legacy/test_images.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::make_image;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::make_image;
 
 TEST(Sobel, FlatImageHasNoEdges) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    EXPECT_EQ(sobel(test::filled_image(7, 5, channels, 180)), test::filled_image(7, 5, 1, 0));
+  for (const std::uint32_t channels : all_channel_counts()) {
+    EXPECT_EQ(sobel(filled_image(7, 5, channels, 180)), filled_image(7, 5, 1, 0));
   }
   EXPECT_EQ(sobel(make_gray(1, 1, {255})), make_gray(1, 1, {0}));
 }
@@ -50,16 +53,16 @@ TEST(Sobel, ColourInputUsesLuminanceAndIgnoresAlpha) {
   const Image red_step = make_image(2, 1, 4, {0, 0, 0, 255, /**/ 100, 0, 0, 0});
   EXPECT_EQ(sobel(red_step), make_gray(2, 1, {120, 120}));
 
-  Image alpha_only = test::filled_image(7, 5, 4, 90);
+  Image alpha_only = filled_image(7, 5, 4, 90);
   for (std::uint32_t x = 0; x < 7; ++x) {
     alpha_only.at(x, 2, 3) = x % 2 == 0 ? 0 : 255;
   }
-  EXPECT_EQ(sobel(alpha_only), test::filled_image(7, 5, 1, 0));
+  EXPECT_EQ(sobel(alpha_only), filled_image(7, 5, 1, 0));
 }
 
 TEST(Sobel, OutputIsOneChannelOfTheInputSize) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::random_image(7, 5, channels);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = generated_image(7, 5, channels);
     const Image edges = sobel(image);
     EXPECT_EQ(edges.width(), 7u);
     EXPECT_EQ(edges.height(), 5u);

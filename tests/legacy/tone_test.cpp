@@ -4,13 +4,16 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "legacy/test_images.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::make_image;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::make_image;
 
 TEST(ToGrayscale, WeighsPrimariesByBt601) {
   // (77 * 255 + 128) >> 8 = 77, (150 * 255 + 128) >> 8 = 149, (29 * 255 + 128) >> 8 = 29.
@@ -32,7 +35,7 @@ TEST(ToGrayscale, EqualChannelsKeepTheirValue) {
 }
 
 TEST(ToGrayscale, CopiesGrayInput) {
-  const Image gray = test::random_image(7, 5, 1);
+  const Image gray = generated_image(7, 5, 1);
   EXPECT_EQ(to_grayscale(gray), gray);
 }
 
@@ -56,8 +59,8 @@ TEST(Histogram, CountsEachChannelSeparately) {
 }
 
 TEST(Histogram, EveryChannelSumsToThePixelCount) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::random_image(7, 5, channels);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = generated_image(7, 5, channels);
     const std::vector<Histogram> counts = histogram(image);
     ASSERT_EQ(counts.size(), channels);
     for (const Histogram& channel : counts) {
@@ -82,7 +85,7 @@ TEST(Equalize, UsesTheCumulativeCountWithRounding) {
 }
 
 TEST(Equalize, CopiesASingleValuedChannel) {
-  EXPECT_EQ(equalize(test::filled_image(7, 5, 1, 77)), test::filled_image(7, 5, 1, 77));
+  EXPECT_EQ(equalize(filled_image(7, 5, 1, 77)), filled_image(7, 5, 1, 77));
   EXPECT_EQ(equalize(make_gray(1, 1, {200})), make_gray(1, 1, {200}));
 }
 
@@ -120,9 +123,9 @@ TEST(OtsuLevel, MaximisesTheBetweenClassVariance) {
 
 TEST(OtsuLevel, SingleValuedImageGivesThatValue) {
   EXPECT_EQ(otsu_level(make_gray(1, 1, {37})), 37);
-  EXPECT_EQ(otsu_level(test::filled_image(7, 5, 3, 200)), 200);
+  EXPECT_EQ(otsu_level(filled_image(7, 5, 3, 200)), 200);
   // Nothing lies above the level, so everything is background.
-  EXPECT_EQ(otsu_threshold(test::filled_image(7, 5, 1, 200)), test::filled_image(7, 5, 1, 0));
+  EXPECT_EQ(otsu_threshold(filled_image(7, 5, 1, 200)), filled_image(7, 5, 1, 0));
 }
 
 TEST(OtsuLevel, UsesTheLuminanceOfColourInput) {
@@ -136,8 +139,8 @@ TEST(OtsuLevel, UsesTheLuminanceOfColourInput) {
 }
 
 TEST(OtsuThreshold, OutputIsOneChannelOfTheInputSize) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image binary = otsu_threshold(test::random_image(7, 5, channels));
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image binary = otsu_threshold(generated_image(7, 5, channels));
     EXPECT_EQ(binary.width(), 7u);
     EXPECT_EQ(binary.height(), 5u);
     EXPECT_EQ(binary.channels(), 1u);

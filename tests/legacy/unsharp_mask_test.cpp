@@ -3,16 +3,22 @@
 #include <limits>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "imgkit/legacy/filters.hpp"
-#include "legacy/test_images.hpp"
+#include "support/error_expectations.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit::legacy {
 namespace {
 
-using test::make_gray;
-using test::make_image;
-using test::throws_error;
+using imgkit::testing::all_channel_counts;
+using imgkit::testing::channel_of;
+using imgkit::testing::filled_image;
+using imgkit::testing::generated_image;
+using imgkit::testing::make_gray;
+using imgkit::testing::make_image;
+using imgkit::testing::ThrowsImgkitError;
 
 constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -38,15 +44,15 @@ TEST(UnsharpMask, ClampsToTheSampleRange) {
 }
 
 TEST(UnsharpMask, ZeroAmountReturnsTheInput) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::random_image(7, 5, channels);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = generated_image(7, 5, channels);
     EXPECT_EQ(unsharp_mask(image, 2.0f, 0.0f), image) << channels << " channels";
   }
 }
 
 TEST(UnsharpMask, KeepsAConstantImageConstant) {
-  for (const std::uint32_t channels : test::all_channel_counts()) {
-    const Image image = test::filled_image(1, 9, channels, 77);
+  for (const std::uint32_t channels : all_channel_counts()) {
+    const Image image = filled_image(1, 9, channels, 77);
     EXPECT_EQ(unsharp_mask(image, 1.5f, 16.0f), image) << channels << " channels";
   }
 }
@@ -61,36 +67,35 @@ TEST(UnsharpMask, SharpensColourAndCopiesAlpha) {
   const Image sharpened = unsharp_mask(make_image(5, 1, 4, samples), 0.5f, 1.0f);
   const Image expected_colour = make_gray(5, 1, {50, 39, 171, 39, 50});
   for (std::uint32_t c = 0; c < 3; ++c) {
-    EXPECT_EQ(test::channel_of(sharpened, c), expected_colour) << "channel " << c;
+    EXPECT_EQ(channel_of(sharpened, c), expected_colour) << "channel " << c;
   }
-  EXPECT_EQ(test::channel_of(sharpened, 3), make_gray(5, 1, {60, 60, 160, 60, 60}));
+  EXPECT_EQ(channel_of(sharpened, 3), make_gray(5, 1, {60, 60, 160, 60, 60}));
 }
 
 TEST(UnsharpMask, SharpensEveryChannelOfRgb) {
   const Image image = make_image(5, 1, 3, {50, 0, 9, 50, 0, 9, 150, 0, 9, 50, 0, 9, 50, 0, 9});
   const Image sharpened = unsharp_mask(image, 0.5f, 1.0f);
-  EXPECT_EQ(test::channel_of(sharpened, 0), make_gray(5, 1, {50, 39, 171, 39, 50}));
-  EXPECT_EQ(test::channel_of(sharpened, 1), make_gray(5, 1, {0, 0, 0, 0, 0}));
-  EXPECT_EQ(test::channel_of(sharpened, 2), make_gray(5, 1, {9, 9, 9, 9, 9}));
+  EXPECT_EQ(channel_of(sharpened, 0), make_gray(5, 1, {50, 39, 171, 39, 50}));
+  EXPECT_EQ(channel_of(sharpened, 1), make_gray(5, 1, {0, 0, 0, 0, 0}));
+  EXPECT_EQ(channel_of(sharpened, 2), make_gray(5, 1, {9, 9, 9, 9, 9}));
 }
 
 TEST(UnsharpMask, RejectsAmountOutsideZeroToSixteen) {
   const Image image(3, 3, 1);
   for (const float amount : {-0.1f, -kInf, std::nextafter(16.0f, kInf), 17.0f, kInf, kNan}) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument,
-                             [&] { unsharp_mask(image, 1.0f, amount); },
-                             {"unsharp_mask", "amount"}))
+    EXPECT_THAT([&] { unsharp_mask(image, 1.0f, amount); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"unsharp_mask", "amount"}))
         << "amount " << amount;
   }
-  EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument,
-                           [&] { unsharp_mask(image, 1.0f, -0.5f); }, {"-0.5"}));
+  EXPECT_THAT([&] { unsharp_mask(image, 1.0f, -0.5f); },
+              ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"-0.5"}));
 }
 
 TEST(UnsharpMask, RejectsSigmaOutsideTheDomain) {
   const Image image(3, 3, 1);
   for (const float sigma : {0.0f, -1.0f, kNan, kInf, 64.5f}) {
-    EXPECT_TRUE(throws_error(ErrorCategory::kInvalidArgument,
-                             [&] { unsharp_mask(image, sigma, 1.0f); }, {"unsharp_mask", "sigma"}))
+    EXPECT_THAT([&] { unsharp_mask(image, sigma, 1.0f); },
+                ThrowsImgkitError(ErrorCategory::kInvalidArgument, {"unsharp_mask", "sigma"}))
         << "sigma " << sigma;
   }
 }

@@ -14,7 +14,7 @@
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/filters.hpp"
-#include "support/generated_images.hpp"
+#include "support/test_images.hpp"
 
 namespace imgkit {
 namespace {
