@@ -5,7 +5,10 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "lint: clang-format"
-git ls-files '*.cpp' '*.hpp' '*.h' | xargs clang-format --dry-run --Werror
+# Tracked and new (not ignored) sources that exist in the work tree.
+git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h' |
+  while read -r file; do if [ -f "$file" ]; then echo "$file"; fi; done |
+  xargs --no-run-if-empty clang-format --dry-run --Werror
 
 echo "lint: rustfmt"
 cargo fmt --all -- --check
