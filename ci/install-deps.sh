@@ -20,20 +20,30 @@ packages=(
   netpbm imagemagick
 )
 
-trixie_list=/etc/apt/sources.list.d/imgkit-trixie.sources
 trixie_pin=/etc/apt/preferences.d/imgkit-trixie-pin
 
+# Adds Debian 13 as a source, from the machine's own Debian entry with the suite
+# swapped (deb822 `debian.sources`, or a one-line `sources.list`).
 add_trixie_source() {
-  [ -f "$trixie_list" ] && return 0
-  local base=/etc/apt/sources.list.d/debian.sources
-  if [ ! -f "$base" ]; then
-    echo "install-deps: $base not found; cannot derive a Debian 13 source for Corrosion" >&2
+  local deb822=/etc/apt/sources.list.d/debian.sources
+  local oneline=/etc/apt/sources.list
+  if [ -f /etc/apt/sources.list.d/imgkit-trixie.sources ] ||
+    [ -f /etc/apt/sources.list.d/imgkit-trixie.list ]; then
+    return 0
+  fi
+  if [ -f "$deb822" ]; then
+    awk 'BEGIN { RS = ""; ORS = "\n" } NR == 1' "$deb822" |
+      sed -E 's/^Suites:.*/Suites: trixie/' |
+      $SUDO tee /etc/apt/sources.list.d/imgkit-trixie.sources >/dev/null
+  elif [ -f "$oneline" ] && grep -qE '^deb ' "$oneline"; then
+    grep -m1 -E '^deb ' "$oneline" | awk '{ print $1, $2, "trixie main" }' |
+      $SUDO tee /etc/apt/sources.list.d/imgkit-trixie.list >/dev/null
+  else
+    echo "install-deps: no Debian apt source found to derive a Debian 13 source from" >&2
     exit 1
   fi
-  # The first stanza of the machine's own Debian entry, with the suite swapped.
-  awk 'BEGIN{RS=""; ORS="\n"} NR==1' "$base" \
-    | sed -E 's/^Suites:.*/Suites: trixie/' | $SUDO tee "$trixie_list" >/dev/null
-  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' | $SUDO tee "$trixie_pin" >/dev/null
+  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' |
+    $SUDO tee "$trixie_pin" >/dev/null
 }
 
 need_apt=0
@@ -49,6 +59,7 @@ if [ "$need_apt" -eq 1 ]; then
   $SUDO apt-get install -y -q --no-install-recommends -t trixie corrosion
 fi
 
+export PATH="$HOME/.cargo/bin:$PATH"
 # Rust: the toolchain is rustup's; clippy and rustfmt are what the lint script runs.
 if command -v rustup >/dev/null 2>&1; then
   rustup component add clippy rustfmt >/dev/null 2>&1 || true
