@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   } catch (const imgkit::Error& e) {
     std::cerr << "imgkit: error: " << e.what() << '\n';
+    return kExitRuntimeError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "imgkit: error: out of memory (is an output size too large?)\n";
     return kExitRuntimeError;
   } catch (const std::exception& e) {
     std::cerr << "imgkit: internal error: " << e.what() << '\n';
