@@ -1,0 +1,47 @@
+# imgkit_add_cargo_tests(PACKAGES <crate>...): every `cargo test` case of the given
+# workspace crates becomes its own ctest test, labelled `rust`, beside the gtest cases.
+#
+#   * At build time the target `cargo_test_binaries` (part of ALL) compiles the crates'
+#     test binaries, so `cmake --build` reports Rust compile errors and ctest only runs.
+#   * When ctest starts, each binary is asked for its cases (`--list`) and every case is
+#     registered as `rust.<crate>.<target>.<case>`, run alone with `--exact`: a failure
+#     names the one Rust test, and `ctest -R` / `-L rust` select Rust tests like any other.
+#   * Doc tests cannot be listed that way; each crate's run as one test,
+#     `rust.<crate>.doctests`.
+set(_imgkit_cargo_tests_dir "${CMAKE_CURRENT_LIST_DIR}")
+
+function(imgkit_add_cargo_tests)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "" "PACKAGES")
+  find_program(IMGKIT_CARGO cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+  set(target_dir "${CMAKE_BINARY_DIR}/cargo-test")
+  set(artifacts "${target_dir}/test-artifacts.json")
+  string(REPLACE ";" "," packages "${arg_PACKAGES}")
+
+  # Cargo decides what is stale; this target only asks it, every build (a no-op build is
+  # about 0.1 s).
+  add_custom_target(cargo_test_binaries ALL
+    COMMAND "${CMAKE_COMMAND}"
+            "-DCARGO=${IMGKIT_CARGO}"
+            "-DPACKAGES=${packages}"
+            "-DTARGET_DIR=${target_dir}"
+            "-DARTIFACTS=${artifacts}"
+            -P "${_imgkit_cargo_tests_dir}/CargoTestBuild.cmake"
+    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+    COMMENT "Building cargo test binaries"
+    USES_TERMINAL
+    VERBATIM)
+
+  set(include_file "${CMAKE_CURRENT_BINARY_DIR}/cargo_tests_include.cmake")
+  file(WRITE "${include_file}"
+       "set(IMGKIT_CARGO_ARTIFACTS [==[${artifacts}]==])\n"
+       "include([==[${_imgkit_cargo_tests_dir}/CargoTestDiscovery.cmake]==])\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${include_file}")
+
+  foreach(package IN LISTS arg_PACKAGES)
+    add_test(NAME rust.${package}.doctests
+             COMMAND "${IMGKIT_CARGO}" test --doc --locked --package ${package}
+                     --target-dir "${target_dir}"
+             WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+    set_tests_properties(rust.${package}.doctests PROPERTIES LABELS rust RESOURCE_LOCK cargo)
+  endforeach()
+endfunction()
