@@ -6,6 +6,7 @@ set(package_args "")
 foreach(package IN LISTS packages)
   list(APPEND package_args --package "${package}")
 endforeach()
+file(MAKE_DIRECTORY "${TARGET_DIR}")
 execute_process(
   COMMAND "${CARGO}" test --no-run --locked ${package_args} --target-dir "${TARGET_DIR}"
           --message-format=json-render-diagnostics
