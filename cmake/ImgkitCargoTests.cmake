@@ -6,8 +6,9 @@
 #   * When ctest starts, each binary is asked for its cases (`--list`) and every case is
 #     registered as `rust.<crate>.<target>.<case>`, run alone with `--exact`: a failure
 #     names the one Rust test, and `ctest -R` / `-L rust` select Rust tests like any other.
-#   * Doc tests cannot be listed that way; each crate's run as one test,
-#     `rust.<crate>.doctests`.
+#   * Doc tests cannot be listed that way; they run as one test, `rust.doctests`, with the
+#     same package set as the build step: cargo unifies features over the packages it is
+#     given, so the same set reuses every dependency instead of rebuilding some.
 set(_imgkit_cargo_tests_dir "${CMAKE_CURRENT_LIST_DIR}")
 
 function(imgkit_add_cargo_tests)
@@ -16,6 +17,10 @@ function(imgkit_add_cargo_tests)
   set(target_dir "${CMAKE_BINARY_DIR}/cargo-test")
   set(artifacts "${target_dir}/test-artifacts.json")
   string(REPLACE ";" "," packages "${arg_PACKAGES}")
+  set(package_args "")
+  foreach(package IN LISTS arg_PACKAGES)
+    list(APPEND package_args --package ${package})
+  endforeach()
 
   # Cargo decides what is stale; this target only asks it, every build (a no-op build is
   # about 0.1 s).
@@ -37,11 +42,8 @@ function(imgkit_add_cargo_tests)
        "include([==[${_imgkit_cargo_tests_dir}/CargoTestDiscovery.cmake]==])\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${include_file}")
 
-  foreach(package IN LISTS arg_PACKAGES)
-    add_test(NAME rust.${package}.doctests
-             COMMAND "${IMGKIT_CARGO}" test --doc --locked --package ${package}
-                     --target-dir "${target_dir}"
-             WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
-    set_tests_properties(rust.${package}.doctests PROPERTIES LABELS rust RESOURCE_LOCK cargo)
-  endforeach()
+  add_test(NAME rust.doctests
+           COMMAND "${IMGKIT_CARGO}" test --doc --locked ${package_args} --target-dir "${target_dir}"
+           WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(rust.doctests PROPERTIES LABELS rust)
 endfunction()
