@@ -8,17 +8,12 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use imgkit_kernels::{convolve, gaussian_blur, ImageView, ImageViewMut, Kernel};
 
-/// Deterministic noise, so that every run filters the same image.
+// The same deterministic images the tests use, so every run filters the same input.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn noise(len: usize) -> Vec<u8> {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 56) as u8
-        })
-        .collect()
+    common::noise(len, 1)
 }
 
 fn bench_gaussian_blur(c: &mut Criterion) {
