@@ -5,48 +5,55 @@
 // once, beside the legacy implementation, in imgkit/legacy/{codecs,filters,geometry,
 // tone}.hpp; every implementation behind this API — legacy C++ or Rust — keeps them.
 //
+// Each function is a facade: switchyard routes every call to the legacy C++ or to the
+// Rust kernel as the config file says (see imgkit/routing.hpp and README.md), with
+// fallback to legacy whenever the Rust side fails. Callers see one behaviour either way.
+//
 //   auto bytes = read_file("photo.png");
 //   imgkit::Image img = imgkit::to_8bit(imgkit::decode_png(bytes));
 //   img = imgkit::sobel(imgkit::gaussian_blur(img, 2.0f));
 //   write_file("edges.png", imgkit::encode_png(img));
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "imgkit/error.hpp"
 #include "imgkit/image.hpp"
 #include "imgkit/legacy/codecs.hpp"
-#include "imgkit/legacy/filters.hpp"
-#include "imgkit/legacy/geometry.hpp"
 #include "imgkit/legacy/tone.hpp"
 #include "imgkit/params.hpp"
 
 namespace imgkit {
 
 using legacy::Bytes;
+using legacy::Histogram;
 
-// Codecs.
-using legacy::decode_png;
-using legacy::decode_pnm;
-using legacy::encode_png;
-using legacy::encode_pnm;
+// Codecs (component names decode_pnm, encode_pnm, decode_png, encode_png).
+DecodedImage decode_pnm(const Bytes& bytes, const DecodeLimits& limits = {});
+Bytes encode_pnm(const Image& image, PnmEncoding encoding = PnmEncoding::kBinary);
+Bytes encode_pnm(const Image16& image, PnmEncoding encoding = PnmEncoding::kBinary);
+DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits = {});
+Bytes encode_png(const Image& image);
+Bytes encode_png(const Image16& image);
 
 // Filters.
-using legacy::box_blur;
-using legacy::convolve;
-using legacy::gaussian_blur;
-using legacy::sobel;
-using legacy::unsharp_mask;
+Image convolve(const Image& image, const Kernel& kernel);
+Image gaussian_blur(const Image& image, float sigma);
+Image box_blur(const Image& image, std::uint32_t radius);
+Image sobel(const Image& image);
+Image unsharp_mask(const Image& image, float sigma, float amount);
 
 // Geometry.
-using legacy::flip;
-using legacy::resize;
-using legacy::rotate90;
+Image resize(const Image& image, std::uint32_t width, std::uint32_t height, ResizeFilter filter);
+Image flip(const Image& image, FlipAxis axis);
+Image rotate90(const Image& image);
 
 // Tone.
-using legacy::equalize;
-using legacy::histogram;
-using legacy::Histogram;
-using legacy::otsu_level;
-using legacy::otsu_threshold;
-using legacy::to_grayscale;
+Image to_grayscale(const Image& image);
+std::vector<Histogram> histogram(const Image& image);
+Image equalize(const Image& image);
+std::uint8_t otsu_level(const Image& image);
+Image otsu_threshold(const Image& image);
 
 }  // namespace imgkit

@@ -1,0 +1,46 @@
+// imgkit::routing — where imgkit's calls go, and how to change that while running.
+//
+// Every imgkit:: function is a facade over switchyard: each call goes to the legacy
+// C++ implementation or to the Rust kernel as the config file says, and the file is
+// re-read while the program runs. Programs that do nothing get the routing from
+// IMGKIT_CONFIG, else the bundled config/switchyard.toml, on the first call. A program
+// with its own --config option starts routing explicitly, before its first call:
+//
+//   imgkit::routing::start("/etc/imgkit/switchyard.toml");   // throws ConfigError
+//   {
+//     switchyard::RouteKeyScope key(request_id);  // canary routing sticks to the key
+//     imgkit::gaussian_blur(image, 2.0f);
+//   }
+//   std::cout << switchyard::to_json(imgkit::routing::router().report());
+//
+// IMGKIT_FORCE_LEGACY=1 in the environment routes every component to legacy, whatever
+// the file says (the kill switch).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "switchyard/config.hpp"
+#include "switchyard/route_key.hpp"
+#include "switchyard/router.hpp"
+
+namespace imgkit::routing {
+
+// The config file a program should use: `explicit_path` if given, else $IMGKIT_CONFIG,
+// else the bundled config/switchyard.toml.
+std::string config_path(const std::optional<std::string>& explicit_path = std::nullopt);
+
+// Routes every imgkit call by the config at `path` from now on, and reloads it when it
+// changes (when `watch` is true). Throws switchyard::ConfigError when the file cannot be
+// read or is invalid; the routing that was running keeps running.
+void start(const std::string& path, bool watch = true);
+
+// The router behind the facades (started from config_path() on first use if start()
+// was not called; an invalid file then leaves every component on legacy, logs why, and
+// is re-read until it is fixed).
+switchyard::Router& router();
+
+// True when IMGKIT_FORCE_LEGACY is set to 1 (read once, when routing starts).
+bool force_legacy_requested();
+
+}  // namespace imgkit::routing

@@ -1,0 +1,111 @@
+// The process-wide router behind the facades, and its reload thread.
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "components.hpp"
+#include "imgkit/routing.hpp"
+#include "switchyard/config_watcher.hpp"
+
+namespace imgkit::routing {
+namespace {
+
+struct Runtime {
+  explicit Runtime(switchyard::Config config)
+      : router(catalog(), std::move(config), options()) {}
+
+  static switchyard::RouterOptions options() {
+    switchyard::RouterOptions options;
+    options.force_legacy = force_legacy_requested();
+    options.log = [](const std::string& line) { std::cerr << "imgkit: switchyard: " << line << '\n'; };
+    return options;
+  }
+
+  switchyard::Router router;
+  std::unique_ptr<switchyard::ConfigWatcher> watcher;  // guarded by g_start_mutex
+};
+
+std::mutex g_start_mutex;
+// Created once and never destroyed: a facade may be called from another static
+// object's destructor, after this file's statics are gone.
+std::atomic<Runtime*> g_runtime{nullptr};
+
+// Stops the reload thread at exit, so it is not cut off halfway through a reload.
+struct StopWatcherAtExit {
+  ~StopWatcherAtExit() {
+    const std::lock_guard lock(g_start_mutex);
+    if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) runtime->watcher.reset();
+  }
+} g_stop_watcher_at_exit;
+
+bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+
+// Caller holds g_start_mutex.
+Runtime& create_runtime_locked(switchyard::Config config) {
+  auto* runtime = new Runtime(std::move(config));
+  g_runtime.store(runtime, std::memory_order_release);
+  return *runtime;
+}
+
+Runtime& start_from_environment() {
+  const std::lock_guard lock(g_start_mutex);
+  if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) return *runtime;
+  const std::string path = config_path();
+  const bool chosen_by_operator = std::getenv("IMGKIT_CONFIG") != nullptr;
+  if (!chosen_by_operator && !file_exists(path)) {
+    // An installed program without the bundled file: everything on legacy.
+    return create_runtime_locked(switchyard::default_config(catalog()));
+  }
+  switchyard::Config config = switchyard::default_config(catalog());
+  std::string error;
+  try {
+    config = switchyard::load_config_file(path, catalog());
+  } catch (const switchyard::ConfigError& e) {
+    error = e.what();
+  }
+  Runtime& runtime = create_runtime_locked(std::move(config));
+  if (!error.empty()) runtime.router.reject(error);
+  runtime.watcher = std::make_unique<switchyard::ConfigWatcher>(runtime.router, path);
+  return runtime;
+}
+
+}  // namespace
+
+std::string config_path(const std::optional<std::string>& explicit_path) {
+  if (explicit_path) return *explicit_path;
+  if (const char* from_environment = std::getenv("IMGKIT_CONFIG");
+      from_environment != nullptr && *from_environment != '\0') {
+    return from_environment;
+  }
+  return IMGKIT_BUNDLED_CONFIG;
+}
+
+void start(const std::string& path, bool watch) {
+  switchyard::Config config = switchyard::load_config_file(path, catalog());
+  const std::lock_guard lock(g_start_mutex);
+  Runtime* runtime = g_runtime.load(std::memory_order_acquire);
+  if (runtime == nullptr) {
+    runtime = &create_runtime_locked(std::move(config));
+  } else {
+    runtime->router.publish(std::move(config));
+  }
+  runtime->watcher.reset();
+  if (watch) runtime->watcher = std::make_unique<switchyard::ConfigWatcher>(runtime->router, path);
+}
+
+switchyard::Router& router() {
+  if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) return runtime->router;
+  return start_from_environment().router;
+}
+
+bool force_legacy_requested() {
+  const char* value = std::getenv("IMGKIT_FORCE_LEGACY");
+  return value != nullptr && std::string_view(value) == "1";
+}
+
+}  // namespace imgkit::routing

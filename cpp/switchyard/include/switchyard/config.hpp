@@ -1,0 +1,126 @@
+// switchyard::Config — the routing configuration, parsed and validated from TOML.
+//
+// An operator edits one file; parse_config turns it into a Config or throws a
+// ConfigError that names the file, line, column and key. The config reference is in
+// README.md ("Configuring switchyard"); config/switchyard.toml is the bundled default.
+//
+//   [components.gaussian_blur]
+//   mode = "shadow"            # legacy | shadow | canary | rust
+//
+//   switchyard::Config config = switchyard::load_config_file("switchyard.toml", catalog);
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchyard/catalog.hpp"
+
+namespace switchyard {
+
+// Where a component's calls go. The migration life cycle walks this list in order.
+enum class Mode : std::uint8_t {
+  kLegacy,  // the C++ implementation answers
+  kShadow,  // legacy answers; a sampled share of calls also runs Rust and compares
+  kCanary,  // canary_percent of calls (sticky per key) take the kRust route
+  kRust,    // Rust answers; any failure is answered by legacy instead
+};
+
+std::string_view to_string(Mode mode) noexcept;
+std::optional<Mode> parse_mode(std::string_view name) noexcept;
+
+// The operator's override of the automatic breaker.
+enum class BreakerOverride : std::uint8_t {
+  kAuto,        // CLOSED / OPEN / HALF_OPEN, driven by failure and slow-call rates
+  kForcedOpen,  // every Rust call rejected: the component runs on legacy
+  kDisabled,    // every Rust call permitted, nothing recorded
+};
+
+std::string_view to_string(BreakerOverride value) noexcept;
+std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noexcept;
+
+// A count-based circuit breaker, as resilience4j's.
+struct BreakerSettings {
+  std::uint32_t window = 100;       // recent Rust calls the rates are computed over
+  std::uint32_t min_calls = 20;     // no decision before this many calls in the window
+  double failure_rate = 0.5;        // open when failures / calls >= this
+  std::chrono::milliseconds slow_call{250};  // a Rust call slower than this is slow
+  double slow_call_rate = 1.0;               // open when slow calls / calls >= this
+  std::chrono::milliseconds open{30000};     // stay open this long, then half-open
+  std::uint32_t half_open_calls = 5;         // trial calls in half-open
+  bool mismatch_is_failure = false;          // a shadow mismatch counts as a failure
+  BreakerOverride state = BreakerOverride::kAuto;
+
+  friend bool operator==(const BreakerSettings& a, const BreakerSettings& b) noexcept;
+  friend bool operator!=(const BreakerSettings& a, const BreakerSettings& b) noexcept {
+    return !(a == b);
+  }
+};
+
+struct ComponentSettings {
+  Mode mode = Mode::kLegacy;            // what routing does (kLegacy when no Rust port)
+  Mode requested_mode = Mode::kLegacy;  // what the file asked for
+  double canary_percent = 0.0;          // [0, 100]
+  double shadow_sample = 1.0;           // [0, 1]
+  std::uint32_t tolerance = 0;          // max |legacy - rust| per sample that matches
+  BreakerSettings breaker;
+
+  friend bool operator==(const ComponentSettings& a, const ComponentSettings& b) noexcept;
+  friend bool operator!=(const ComponentSettings& a, const ComponentSettings& b) noexcept {
+    return !(a == b);
+  }
+};
+
+struct Config {
+  std::string source;  // the file it came from, or "<defaults>"
+  std::chrono::milliseconds reload_interval{500};
+  std::size_t mismatch_log_size = 64;  // how many recent mismatches are kept per component
+  // One entry per catalog component, indexed by ComponentId.
+  std::vector<ComponentSettings> components;
+  // Accepted but worth telling the operator, e.g. a Rust mode for a component that has
+  // no Rust port yet. Each names the file, line and key like an error does.
+  std::vector<std::string> warnings;
+
+  // Equal when routing would be the same (source and warnings are not compared).
+  friend bool operator==(const Config& a, const Config& b) noexcept;
+  friend bool operator!=(const Config& a, const Config& b) noexcept { return !(a == b); }
+};
+
+// A config that cannot be used. what() is "FILE:LINE:COLUMN: KEY: PROBLEM" (line and
+// column omitted when the problem is the file itself, e.g. it cannot be read).
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string source, std::uint32_t line, std::uint32_t column, std::string key,
+              std::string problem);
+
+  const std::string& source() const noexcept { return source_; }
+  std::uint32_t line() const noexcept { return line_; }  // 1-based; 0 when not about a line
+  std::uint32_t column() const noexcept { return column_; }  // 1-based; 0 likewise
+  const std::string& key() const noexcept { return key_; }  // dotted, e.g. "components.x.mode"
+  const std::string& problem() const noexcept { return problem_; }
+
+ private:
+  std::string source_;
+  std::uint32_t line_;
+  std::uint32_t column_;
+  std::string key_;
+  std::string problem_;
+};
+
+// Every component on legacy, every setting at its default.
+Config default_config(const Catalog& catalog);
+
+// Parses and validates `text`; `source` names it in errors and warnings. Unknown
+// sections or keys, wrong types, out-of-range values and unknown component names throw
+// ConfigError.
+Config parse_config(std::string_view text, std::string_view source, const Catalog& catalog);
+
+// Reads and parses the file at `path`; an unreadable file is a ConfigError too.
+Config load_config_file(const std::string& path, const Catalog& catalog);
+
+}  // namespace switchyard

@@ -1,0 +1,52 @@
+// switchyard::Report — everything an operator can ask a router, and its two exports.
+//
+//   switchyard::Report report = router.report();
+//   std::cout << switchyard::to_prometheus(report);   // Prometheus text exposition format
+//   std::cout << switchyard::to_json(report, 2);      // the JSON `--metrics-json` writes
+//
+// JSON shape (keys are stable; README.md "Metrics" documents every one):
+//   { "config": { "source", "version", "force_legacy", "reloads": {"ok","failed"},
+//                 "last_reload_error", "warnings": [...] },
+//     "components": { "<name>": {
+//         "mode", "requested_mode", "rust_port", "canary_percent", "shadow_sample",
+//         "tolerance",
+//         "calls": {"legacy","rust","shadow"},
+//         "fallbacks": {"error","panic","slow","mismatch","breaker_open"},
+//         "mismatches", "recent_mismatches": [{...}],
+//         "breaker": { "state", "settings": {...}, "transitions": {"closed->open": n, ...} },
+//         "latency": { "<route>": {"count", "p50_ms", "p90_ms", "p99_ms", "sum_ms"} } } } }
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "switchyard/breaker.hpp"
+#include "switchyard/catalog.hpp"
+#include "switchyard/config.hpp"
+#include "switchyard/metrics.hpp"
+
+namespace switchyard {
+
+struct ComponentReport {
+  std::string name;
+  RustPort rust_port = RustPort::kNone;
+  ComponentSettings settings;  // as routing applies them
+  BreakerState breaker_state = BreakerState::kClosed;
+  ComponentCounts counts;
+};
+
+struct Report {
+  std::string config_source;
+  std::uint64_t config_version = 0;  // 1 for the first config, +1 per published reload
+  bool force_legacy = false;         // IMGKIT_FORCE_LEGACY-style kill switch in effect
+  Metrics::Reloads reloads;
+  std::string last_reload_error;  // empty when the last reload attempt succeeded
+  std::vector<std::string> warnings;
+  std::vector<ComponentReport> components;  // catalog order
+};
+
+std::string to_prometheus(const Report& report);
+std::string to_json(const Report& report, int indent = 2);
+
+}  // namespace switchyard

@@ -1,0 +1,311 @@
+// switchyard::Router — sends each call of a component to legacy or to Rust.
+//
+// A facade hands the router both implementations and a comparator; the router reads the
+// published config snapshot (one atomic load), picks a route for the component's mode,
+// guards the Rust side with the component's circuit breaker and counts what happened:
+//
+//   Image gaussian_blur(const Image& src, float sigma) {
+//     return router.call<Image>(
+//         kGaussianBlur,
+//         [&] { return legacy::gaussian_blur(src, sigma); },            // T()
+//         [&]() -> RustResult<Image> { ... bridge call ... },           // RustResult<T>()
+//         [&](const Image& a, const Image& b, std::uint32_t tolerance)  // optional<Mismatch>
+//         { return compare_images(src, a, b, tolerance); });
+//   }
+//
+// Modes: legacy (legacy answers), shadow (legacy answers; a sampled share of calls also
+// runs Rust and compares), canary (canary_percent of calls take the rust route, sticky
+// per RouteKeyScope key), rust (Rust answers; an error, panic, slow call or open breaker
+// is answered by legacy instead and counted as a fallback by cause).
+//
+// An input error (RustFailure::kInputError: the caller's bad argument) is not a Rust
+// failure: legacy is asked, so the caller gets exactly legacy's error.
+//
+// Thread-safe. The legacy route costs one acquire load of the snapshot pointer (a plain
+// load on x86), a predictable branch and a thread-local counter bump.
+#pragma once
+
+#include <atomic>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "switchyard/breaker.hpp"
+#include "switchyard/catalog.hpp"
+#include "switchyard/clock.hpp"
+#include "switchyard/config.hpp"
+#include "switchyard/metrics.hpp"
+#include "switchyard/report.hpp"
+#include "switchyard/route_key.hpp"
+
+namespace switchyard {
+
+// How a Rust call failed, as the facade reads the bridge's status.
+enum class RustFailure : std::uint8_t {
+  kInputError,  // rejected the caller's arguments (legacy will say how)
+  kError,       // an error status, an injected fault, an internal error
+  kPanic,       // a panic caught at the boundary
+};
+
+struct RustError {
+  RustFailure kind = RustFailure::kError;
+  std::string message;
+};
+
+// What a facade's Rust callable returns: Rust's answer, or why there is none.
+template <class T>
+using RustResult = std::variant<T, RustError>;
+
+// The route the calling thread's last routed call took (for tests, tracing and logs).
+struct Decision {
+  ComponentId component = 0;
+  Mode mode = Mode::kLegacy;  // the component's mode in the snapshot the call used
+  Route route = Route::kLegacy;
+  std::optional<FallbackCause> fallback;  // set when legacy answered in Rust's place
+};
+
+struct RouterOptions {
+  const Clock* clock = nullptr;  // nullptr: steady_clock()
+  // The kill switch: route every component to legacy whatever the config says.
+  bool force_legacy = false;
+  // Where warnings, reload errors and breaker transitions are reported; nullptr: stderr.
+  std::function<void(const std::string&)> log;
+};
+
+class Router {
+ public:
+  Router(Catalog catalog, Config config, RouterOptions options = {});
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  const Catalog& catalog() const noexcept { return catalog_; }
+
+  // Publishes `config` as one immutable snapshot: calls that already loaded the old one
+  // finish on it, every later call sees the new one. Never blocks a call.
+  void publish(Config config);
+  // A reload that failed: counted, reported, and the running config stays.
+  void reject(const std::string& error);
+
+  // The config calls are routed by now. Stays valid for the router's lifetime.
+  const Config& config() const noexcept { return current().config; }
+  std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
+  BreakerState breaker_state(ComponentId id) const { return breakers_.at(id)->state(); }
+
+  Metrics& metrics() noexcept { return metrics_; }
+  Report report() const;
+
+  // The calling thread's last decision (component, mode, route, fallback).
+  static Decision last_decision() noexcept { return tls_last_decision_; }
+
+  // Routes one call. `legacy` returns T (or throws the caller's error); `rust` returns
+  // RustResult<T>; `compare(legacy_answer, rust_answer, tolerance)` returns a
+  // MismatchRecord when they differ beyond the tolerance.
+  template <class T, class Legacy, class Rust, class Compare>
+  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare);
+
+  // Routes a call of a component with no Rust port: always legacy, still counted.
+  template <class T, class Legacy>
+  T call_legacy(ComponentId id, Legacy&& legacy);
+
+ private:
+  // Per component, what routing needs from the config, precomputed.
+  struct RoutePlan {
+    Mode mode = Mode::kLegacy;
+    std::uint64_t salt = 0;              // from the name: each component hashes keys apart
+    std::uint64_t canary_threshold = 0;  // take Rust when a call's 53-bit hash < this
+    std::uint64_t shadow_threshold = 0;  // run the shadow when a call's 53-bit hash < this
+    std::uint32_t tolerance = 0;
+    Duration slow_call{0};
+    bool mismatch_is_failure = false;
+  };
+  struct Snapshot {
+    Config config;
+    std::vector<RoutePlan> plans;  // by ComponentId
+  };
+
+  const Snapshot& current() const noexcept {
+    // Acquire pairs with publish()'s release: the snapshot's contents are visible.
+    return *snapshot_.load(std::memory_order_acquire);
+  }
+  const Snapshot* install(Config config);
+  static bool takes_canary(const RoutePlan& plan) noexcept;
+  static bool takes_shadow_sample(const RoutePlan& plan) noexcept;
+  static void note(ComponentId id, Mode mode, Route route,
+                   std::optional<FallbackCause> fallback = std::nullopt) noexcept {
+    tls_last_decision_ = Decision{id, mode, route, fallback};
+  }
+  void count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
+                      const std::string& message);
+  Duration since(TimePoint start) const noexcept { return clock_->now() - start; }
+
+  template <class T, class Legacy>
+  T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
+  template <class T, class Legacy, class Rust>
+  T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust);
+  template <class T, class Legacy, class Rust, class Compare>
+  T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+               Compare& compare);
+
+  static inline thread_local Decision tls_last_decision_{};
+
+  const Catalog catalog_;
+  const Clock* clock_;
+  const bool force_legacy_;
+  std::function<void(const std::string&)> log_;
+  Metrics metrics_;
+  std::vector<std::unique_ptr<CircuitBreaker>> breakers_;  // by ComponentId
+  // The first fallback of each (component, cause) is logged with its message; later ones
+  // are only counted, so a failing kernel cannot flood the log.
+  std::unique_ptr<std::array<std::atomic<bool>, kFallbackCauseCount>[]> fallback_logged_;
+
+  std::atomic<const Snapshot*> snapshot_{nullptr};
+  std::atomic<std::uint64_t> version_{0};
+  mutable std::mutex publish_mutex_;
+  // Every distinct snapshot ever published, kept for the router's lifetime: a call may
+  // still be reading one after it is replaced, and keeping them is what lets the call
+  // path skip reference counting. A new config equal to an earlier one reuses it, so
+  // memory grows only with the number of distinct configs (a few KB each).
+  std::vector<std::unique_ptr<const Snapshot>> snapshots_;
+  std::string last_reload_error_;
+};
+
+// ---------------------------------------------------------------------------------------
+
+template <class T, class Legacy, class Rust, class Compare>
+T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare) {
+  const Snapshot& snapshot = current();
+  const RoutePlan& plan = snapshot.plans[id];
+  switch (plan.mode) {
+    case Mode::kLegacy:
+      return run_legacy<T>(id, Mode::kLegacy, legacy);
+    case Mode::kShadow:
+      return run_shadow<T>(id, plan, legacy, rust, compare);
+    case Mode::kCanary:
+      if (takes_canary(plan)) return run_rust<T>(id, plan, legacy, rust);
+      return run_legacy<T>(id, Mode::kCanary, legacy);
+    case Mode::kRust:
+      return run_rust<T>(id, plan, legacy, rust);
+  }
+  return run_legacy<T>(id, plan.mode, legacy);  // unreachable: the switch is exhaustive
+}
+
+template <class T, class Legacy>
+T Router::call_legacy(ComponentId id, Legacy&& legacy) {
+  return run_legacy<T>(id, Mode::kLegacy, legacy);
+}
+
+template <class T, class Legacy>
+T Router::run_legacy(ComponentId id, Mode mode, Legacy& legacy) {
+  metrics_.count_call(id, Route::kLegacy);
+  note(id, mode, Route::kLegacy);
+  if (!metrics_.sample_legacy_latency()) return legacy();
+  const TimePoint start = clock_->now();
+  T answer = legacy();
+  metrics_.record_latency(id, Route::kLegacy, since(start));
+  return answer;
+}
+
+template <class T, class Legacy, class Rust>
+T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust) {
+  const TimePoint start = clock_->now();
+  metrics_.count_call(id, Route::kRust);
+  note(id, plan.mode, Route::kRust);
+  // Every exit records the whole call's latency, fallbacks included: that is what the
+  // caller waited.
+  auto answered = [&](T&& answer) -> T {
+    metrics_.record_latency(id, Route::kRust, since(start));
+    return std::move(answer);
+  };
+  auto fall_back = [&](FallbackCause cause, const std::string& message) -> T {
+    count_fallback(id, plan.mode, Route::kRust, cause, message);
+    return answered(legacy());
+  };
+
+  CircuitBreaker& breaker = *breakers_[id];
+  if (!breaker.try_acquire()) return fall_back(FallbackCause::kBreakerOpen, {});
+
+  RustResult<T> result = rust();
+  const bool slow = since(start) > plan.slow_call;
+  if (auto* answer = std::get_if<T>(&result)) {
+    breaker.record(CallResult{false, slow});
+    // A Rust answer past the component's latency budget is treated like a failed one:
+    // the caller gets legacy's behaviour while the breaker gathers the evidence.
+    if (slow) return fall_back(FallbackCause::kSlow, "slower than slow_call_ms");
+    return answered(std::move(*answer));
+  }
+  RustError& error = std::get<RustError>(result);
+  if (error.kind == RustFailure::kInputError) {
+    // The caller's error, if legacy agrees: legacy throws it, exactly as it would have.
+    std::optional<T> legacy_answer;
+    try {
+      legacy_answer.emplace(legacy());
+    } catch (...) {
+      breaker.release();
+      throw;
+    }
+    // Legacy accepted what Rust rejected: a Rust defect, not the caller's.
+    breaker.record(CallResult{true, slow});
+    count_fallback(id, plan.mode, Route::kRust, FallbackCause::kError,
+                   "Rust rejected an input legacy accepts: " + error.message);
+    return answered(std::move(*legacy_answer));
+  }
+  breaker.record(CallResult{true, slow});
+  return fall_back(
+      error.kind == RustFailure::kPanic ? FallbackCause::kPanic : FallbackCause::kError,
+      error.message);
+}
+
+template <class T, class Legacy, class Rust, class Compare>
+T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                     Compare& compare) {
+  const TimePoint start = clock_->now();
+  metrics_.count_call(id, Route::kShadow);
+  note(id, Mode::kShadow, Route::kShadow);
+  T answer = legacy();
+  auto answered = [&]() -> T {
+    metrics_.record_latency(id, Route::kShadow, since(start));
+    return std::move(answer);
+  };
+  if (!takes_shadow_sample(plan)) return answered();
+
+  CircuitBreaker& breaker = *breakers_[id];
+  if (!breaker.try_acquire()) {
+    count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kBreakerOpen, {});
+    return answered();
+  }
+  const TimePoint rust_start = clock_->now();
+  RustResult<T> result = rust();
+  const bool slow = since(rust_start) > plan.slow_call;
+  if (auto* rust_answer = std::get_if<T>(&result)) {
+    std::optional<MismatchRecord> mismatch = compare(answer, *rust_answer, plan.tolerance);
+    breaker.record(CallResult{mismatch.has_value() && plan.mismatch_is_failure, slow});
+    if (mismatch) {
+      mismatch->when = std::chrono::system_clock::now();
+      const std::string message = "output differs from legacy's by up to " +
+                                  std::to_string(mismatch->max_difference) + " (input " +
+                                  mismatch->input_digest + ")";
+      metrics_.record_mismatch(id, std::move(*mismatch));
+      count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kMismatch, message);
+    } else if (slow) {
+      count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kSlow,
+                     "slower than slow_call_ms");
+    }
+    return answered();
+  }
+  // Legacy accepted this input, so a Rust rejection of it is a Rust failure too.
+  const RustError& error = std::get<RustError>(result);
+  breaker.record(CallResult{true, slow});
+  count_fallback(id, Mode::kShadow, Route::kShadow,
+                 error.kind == RustFailure::kPanic ? FallbackCause::kPanic : FallbackCause::kError,
+                 error.message);
+  return answered();
+}
+
+}  // namespace switchyard

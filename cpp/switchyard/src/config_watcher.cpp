@@ -1,0 +1,77 @@
+#include "switchyard/config_watcher.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+namespace switchyard {
+namespace {
+
+// The file's bytes, or nullopt with `error` set when it cannot be read.
+std::optional<std::string> read_bytes(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot read the file: " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return std::move(bytes).str();
+}
+
+}  // namespace
+
+ConfigWatcher::ConfigWatcher(Router& router, std::string path, bool start_thread)
+    : router_(router), path_(std::move(path)) {
+  std::string ignored;
+  last_bytes_ = read_bytes(path_, ignored);
+  if (start_thread) thread_ = std::thread([this] { run(); });
+}
+
+ConfigWatcher::~ConfigWatcher() {
+  {
+    const std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_signal_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+ConfigWatcher::CheckResult ConfigWatcher::check_now() {
+  const std::lock_guard lock(check_mutex_);
+  std::string read_error;
+  std::optional<std::string> bytes = read_bytes(path_, read_error);
+  if (!bytes) {
+    // A missing file is reported once, not every interval.
+    if (!last_bytes_ && read_error == last_read_error_) return CheckResult::kUnchanged;
+    last_bytes_.reset();
+    last_read_error_ = read_error;
+    router_.reject(read_error);
+    return CheckResult::kRejected;
+  }
+  if (last_bytes_ == bytes) return CheckResult::kUnchanged;
+  last_bytes_ = bytes;
+  last_read_error_.clear();
+  try {
+    router_.publish(parse_config(*bytes, path_, router_.catalog()));
+    return CheckResult::kReloaded;
+  } catch (const ConfigError& error) {
+    router_.reject(error.what());
+    return CheckResult::kRejected;
+  }
+}
+
+void ConfigWatcher::run() {
+  std::unique_lock lock(stop_mutex_);
+  while (!stopping_) {
+    const auto interval = router_.config().reload_interval;
+    if (stop_signal_.wait_for(lock, interval, [this] { return stopping_; })) break;
+    lock.unlock();
+    check_now();
+    lock.lock();
+  }
+}
+
+}  // namespace switchyard

@@ -1,0 +1,177 @@
+#include "switchyard/router.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+#include <utility>
+
+namespace switchyard {
+namespace {
+
+// splitmix64's finalizer: turns a key hash plus a salt into a uniform 64-bit value.
+std::uint64_t mix(std::uint64_t value) noexcept {
+  value ^= value >> 30;
+  value *= 0xbf58476d1ce4e5b9ULL;
+  value ^= value >> 27;
+  value *= 0x94d049bb133111ebULL;
+  value ^= value >> 31;
+  return value;
+}
+
+// Calls are compared as 53-bit fractions: exact in a double, so a share of 1.0 takes
+// every call and 0.0 takes none.
+constexpr int kShareBits = 53;
+
+std::uint64_t share_threshold(double share) noexcept {
+  const double clamped = std::clamp(share, 0.0, 1.0);
+  return static_cast<std::uint64_t>(clamped * static_cast<double>(std::uint64_t{1} << kShareBits));
+}
+
+std::uint64_t share_point(std::uint64_t hash) noexcept { return hash >> (64 - kShareBits); }
+
+// A keyless call's hash: this thread's call sequence, seeded apart per thread. The
+// sequence is the thread's own, so drawing one writes no shared cache line.
+std::uint64_t next_keyless_hash() noexcept {
+  static std::atomic<std::uint64_t> next_thread_seed{0x9e3779b97f4a7c15ULL};
+  thread_local std::uint64_t sequence =
+      next_thread_seed.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed);
+  return mix(++sequence);
+}
+
+}  // namespace
+
+Router::Router(Catalog catalog, Config config, RouterOptions options)
+    : catalog_(std::move(catalog)),
+      clock_(options.clock != nullptr ? options.clock : &steady_clock()),
+      force_legacy_(options.force_legacy),
+      log_(std::move(options.log)),
+      metrics_(catalog_.size(), config.mismatch_log_size),
+      fallback_logged_(
+          std::make_unique<std::array<std::atomic<bool>, kFallbackCauseCount>[]>(catalog_.size())) {
+  if (!log_) {
+    log_ = [](const std::string& line) { std::cerr << "switchyard: " << line << '\n'; };
+  }
+  if (config.components.size() != catalog_.size()) {
+    throw std::invalid_argument("switchyard::Router: the config has " +
+                                std::to_string(config.components.size()) +
+                                " components, the catalog " + std::to_string(catalog_.size()));
+  }
+  breakers_.reserve(catalog_.size());
+  for (ComponentId id = 0; id < catalog_.size(); ++id) {
+    breakers_.push_back(std::make_unique<CircuitBreaker>(
+        config.components[id].breaker, *clock_, [this, id](BreakerState from, BreakerState to) {
+          metrics_.count_transition(id, from, to);
+          log_(catalog_.info(id).name + ": circuit breaker " + std::string(to_string(from)) +
+               " -> " + std::string(to_string(to)));
+        }));
+  }
+  for (const std::string& warning : config.warnings) log_("warning: " + warning);
+  const std::lock_guard lock(publish_mutex_);
+  snapshot_.store(install(std::move(config)), std::memory_order_release);
+  version_.store(1, std::memory_order_release);
+}
+
+Router::~Router() = default;
+
+const Router::Snapshot* Router::install(Config config) {
+  for (const auto& existing : snapshots_) {
+    if (existing->config == config) return existing.get();
+  }
+  auto snapshot = std::make_unique<Snapshot>();
+  snapshot->plans.reserve(catalog_.size());
+  for (ComponentId id = 0; id < catalog_.size(); ++id) {
+    const ComponentSettings& settings = config.components[id];
+    RoutePlan plan;
+    const bool routable = !force_legacy_ && catalog_.info(id).rust_port == RustPort::kAvailable;
+    plan.mode = routable ? settings.mode : Mode::kLegacy;
+    plan.salt = stable_hash(catalog_.info(id).name);
+    plan.canary_threshold = share_threshold(settings.canary_percent / 100.0);
+    plan.shadow_threshold = share_threshold(settings.shadow_sample);
+    plan.tolerance = settings.tolerance;
+    plan.slow_call = settings.breaker.slow_call;
+    plan.mismatch_is_failure = settings.breaker.mismatch_is_failure;
+    snapshot->plans.push_back(plan);
+  }
+  snapshot->config = std::move(config);
+  snapshots_.push_back(std::move(snapshot));
+  return snapshots_.back().get();
+}
+
+void Router::publish(Config config) {
+  for (const std::string& warning : config.warnings) log_("warning: " + warning);
+  const std::string source = config.source;
+  {
+    const std::lock_guard lock(publish_mutex_);
+    // Breakers first: a component moved to rust with a forced-open breaker never sends
+    // a call to Rust in between.
+    for (ComponentId id = 0; id < catalog_.size(); ++id) {
+      breakers_[id]->reconfigure(config.components.at(id).breaker);
+    }
+    metrics_.set_mismatch_log_size(config.mismatch_log_size);
+    snapshot_.store(install(std::move(config)), std::memory_order_release);
+    version_.fetch_add(1, std::memory_order_acq_rel);
+    last_reload_error_.clear();
+  }
+  metrics_.count_reload(true);
+  log_("config reloaded from " + source);
+}
+
+void Router::reject(const std::string& error) {
+  {
+    const std::lock_guard lock(publish_mutex_);
+    last_reload_error_ = error;
+  }
+  metrics_.count_reload(false);
+  log_("config reload failed, keeping the running config: " + error);
+}
+
+Report Router::report() const {
+  Report report;
+  const Config& config = current().config;
+  report.config_source = config.source;
+  report.config_version = version();
+  report.force_legacy = force_legacy_;
+  report.reloads = metrics_.reloads();
+  report.warnings = config.warnings;
+  {
+    const std::lock_guard lock(publish_mutex_);
+    report.last_reload_error = last_reload_error_;
+  }
+  std::vector<ComponentCounts> counts = metrics_.components();
+  for (ComponentId id = 0; id < catalog_.size(); ++id) {
+    ComponentReport component;
+    component.name = catalog_.info(id).name;
+    component.rust_port = catalog_.info(id).rust_port;
+    component.settings = config.components[id];
+    component.settings.mode = current().plans[id].mode;
+    component.breaker_state = breakers_[id]->state();
+    component.counts = std::move(counts[id]);
+    report.components.push_back(std::move(component));
+  }
+  return report;
+}
+
+bool Router::takes_canary(const RoutePlan& plan) noexcept {
+  const std::uint64_t hash = RouteKeyScope::active()
+                                 ? mix(RouteKeyScope::current_hash() ^ plan.salt)
+                                 : next_keyless_hash();
+  return share_point(hash) < plan.canary_threshold;
+}
+
+bool Router::takes_shadow_sample(const RoutePlan& plan) noexcept {
+  return share_point(next_keyless_hash()) < plan.shadow_threshold;
+}
+
+void Router::count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
+                            const std::string& message) {
+  metrics_.count_fallback(id, cause);
+  note(id, mode, route, cause);
+  std::atomic<bool>& logged = fallback_logged_[id][static_cast<std::size_t>(cause)];
+  if (!message.empty() && !logged.exchange(true, std::memory_order_relaxed)) {
+    log_(catalog_.info(id).name + ": legacy answered in place of Rust (" +
+         std::string(to_string(cause)) + "): " + message +
+         " [further ones are counted, not logged]");
+  }
+}
+
+}  // namespace switchyard
