@@ -69,9 +69,9 @@ std::string system_error(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
 }
 
-// Writes `bytes` to a fresh temporary file beside `path`, then renames it over `path`.
-// On any failure the temporary file is removed and `path` is untouched.
-void write_atomically(const std::string& path, const Bytes& bytes) {
+}  // namespace
+
+void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   const std::filesystem::path target(path);
   const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
@@ -100,8 +100,6 @@ void write_atomically(const std::string& path, const Bytes& bytes) {
     throw file_error(ErrorCategory::kInternal, path, failure);
   }
 }
-
-}  // namespace
 
 FileFormat format_for_path(const std::string& path) {
   std::string extension = std::filesystem::path(path).extension().string();

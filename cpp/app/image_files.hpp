@@ -6,7 +6,9 @@
 // clobbered output.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "imgkit/image.hpp"
 
@@ -25,6 +27,10 @@ Image read_image(const std::string& path);
 // .pgm stores the luminance, .ppm and .pnm drop alpha (and .ppm expands gray to RGB).
 // imgkit::Error naming the file on any failure; the target is then left untouched.
 void write_image(const std::string& path, const Image& image);
+
+// Writes `bytes` to a fresh temporary file beside `path`, then renames it over `path`.
+// imgkit::Error naming the file on any failure; `path` is then untouched.
+void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
 // "640x480 RGB" — for the summary the command prints.
 std::string describe_image(const Image& image);

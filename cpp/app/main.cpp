@@ -1,20 +1,32 @@
 // imgkit — the command-line program.
 //
 //   imgkit process INPUT OUTPUT --op NAME[:key=value,...] [--op ...]
+//                  [--config FILE] [--metrics-json FILE]
+//   imgkit status [--config FILE] [--json]
+//
+// Routing (legacy C++ or Rust, per component) comes from --config FILE, else
+// $IMGKIT_CONFIG, else the bundled config/switchyard.toml.
 //
 // Exit status: 0 success, 1 runtime error (unreadable or malformed image, failed
-// write), 2 usage error (unknown operation, bad parameter, unknown file extension).
+// write), 2 usage error (unknown operation, bad parameter, unknown file extension,
+// invalid config file).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "image_files.hpp"
 #include "imgkit/error.hpp"
+#include "imgkit/routing.hpp"
 #include "operations.hpp"
+#include "status_table.hpp"
+#include "switchyard/config.hpp"
+#include "switchyard/report.hpp"
+#include "switchyard/route_key.hpp"
 #include "usage_error.hpp"
 
 namespace {
@@ -26,9 +38,31 @@ struct ProcessCommand {
   std::string input;
   std::string output;
   std::vector<std::string> operation_specs;
+  std::string config;  // empty: $IMGKIT_CONFIG or the bundled file
+  std::string metrics_json;
 };
 
-int run_process(const ProcessCommand& command) {
+struct StatusCommand {
+  std::string config;
+  bool json = false;
+};
+
+std::optional<std::string> given(const std::string& option) {
+  if (option.empty()) return std::nullopt;
+  return option;
+}
+
+// A one-shot run does not watch the file: it would end before a reload mattered.
+void start_routing(const std::string& config_option) {
+  imgkit::routing::start(imgkit::routing::config_path(given(config_option)), /*watch=*/false);
+}
+
+void write_metrics_json(const std::string& path) {
+  const std::string json = switchyard::to_json(imgkit::routing::router().report()) + "\n";
+  imgkit::cli::write_atomically(path, std::vector<std::uint8_t>(json.begin(), json.end()));
+}
+
+int process_image(const ProcessCommand& command) {
   using imgkit::cli::Operation;
   std::vector<Operation> operations;
   for (const auto& spec : command.operation_specs) {
@@ -37,6 +71,8 @@ int run_process(const ProcessCommand& command) {
   imgkit::cli::format_for_path(command.output);  // reject a bad extension before work
 
   const auto start = std::chrono::steady_clock::now();
+  // Canary routing is sticky per input file: rerunning a file takes the same route.
+  const switchyard::RouteKeyScope route_key(command.input);
   imgkit::Image image = imgkit::cli::read_image(command.input);
   // Printed only once the output is written: a failed run says nothing on stdout.
   std::string summary = command.input + " (" + imgkit::cli::describe_image(image) + ")";
@@ -60,6 +96,29 @@ int run_process(const ProcessCommand& command) {
   return 0;
 }
 
+int run_process(const ProcessCommand& command) {
+  start_routing(command.config);
+  if (command.metrics_json.empty()) return process_image(command);
+  // Written however the run ends: the counts matter most when something failed.
+  int status = 0;
+  try {
+    status = process_image(command);
+  } catch (...) {
+    write_metrics_json(command.metrics_json);
+    throw;
+  }
+  write_metrics_json(command.metrics_json);
+  return status;
+}
+
+int run_status(const StatusCommand& command) {
+  start_routing(command.config);
+  const switchyard::Report report = imgkit::routing::router().report();
+  std::cout << (command.json ? switchyard::to_json(report) + "\n"
+                             : imgkit::cli::format_status(report));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,10 +131,20 @@ int main(int argc, char** argv) {
   process_cmd->add_option("OUTPUT", process.output, "output image (.png .pgm .ppm .pnm)")
       ->required();
   process_cmd->add_option("--op", process.operation_specs, "NAME[:key=value,...], repeatable");
+  process_cmd->add_option("--config", process.config, "switchyard config file (routing)");
+  process_cmd->add_option("--metrics-json", process.metrics_json,
+                          "write the routing metrics as JSON to this file at exit");
   process_cmd->footer("Operations:\n" + imgkit::cli::operations_help());
+
+  StatusCommand status;
+  auto* status_cmd = app.add_subcommand(
+      "status", "Show each component's route, Rust port and circuit breaker settings");
+  status_cmd->add_option("--config", status.config, "switchyard config file (routing)");
+  status_cmd->add_flag("--json", status.json, "print JSON instead of a table");
 
   try {
     app.parse(argc, argv);
+    if (*status_cmd) return run_status(status);
     return run_process(process);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -83,6 +152,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "imgkit: usage error: " << e.what() << "\nRun 'imgkit --help' for usage.\n";
+    return kExitUsageError;
+  } catch (const switchyard::ConfigError& e) {
+    std::cerr << "imgkit: config error: " << e.what() << '\n';
     return kExitUsageError;
   } catch (const imgkit::cli::UsageError& e) {
     std::cerr << "imgkit: usage error: " << e.what() << '\n';

@@ -100,7 +100,7 @@ class Metrics {
   void count_call(ComponentId id, Route route) noexcept {
     bump(local_shard().counter(id, route_slot(route)));
   }
-  // True on one call in kLegacyLatencySampleEvery on this thread.
+  // True on this thread's first call, then on one call in kLegacyLatencySampleEvery.
   bool sample_legacy_latency() noexcept {
     Shard& shard = local_shard();
     if (--shard.latency_countdown != 0) return false;
@@ -152,7 +152,9 @@ class Metrics {
       return counters[id * kSlotsPerComponent + slot];
     }
     std::unique_ptr<std::atomic<std::uint64_t>[], CacheLineArrayDelete> counters;
-    std::uint32_t latency_countdown = kLegacyLatencySampleEvery;  // owner thread only
+    // Owner thread only. Starts at 1 so a thread's first legacy call is timed: a short
+    // run (one CLI invocation) still reports a legacy latency.
+    std::uint32_t latency_countdown = 1;
     std::atomic<bool> in_use{true};
   };
   // The shards a thread holds, one per Metrics it has counted into (metrics.cpp).
