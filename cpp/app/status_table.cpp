@@ -36,7 +36,7 @@ std::string format_status(const switchyard::Report& report) {
   for (const auto& warning : report.warnings) out << "warning: " << warning << '\n';
   out << '\n';
   const std::size_t widths[] = {16, 22, 6, 9, 8, 7, 13, 0};
-  const char* headers[] = {"component", "mode",    "rust",    "canary %",
+  const char* headers[] = {"component", "mode",   "rust",    "canary %",
                            "shadow",    "toler.", "breaker", "breaker settings"};
   for (std::size_t i = 0; i < 8; ++i) pad(out, headers[i], widths[i]);
   out << '\n';

@@ -1,8 +1,9 @@
 // Codec facades. No codec has a Rust port yet: each routes to legacy, counted.
+#include "imgkit/legacy/codecs.hpp"
+
 #include "components.hpp"
 #include "facade.hpp"
 #include "imgkit/imgkit.hpp"
-#include "imgkit/legacy/codecs.hpp"
 
 namespace imgkit {
 

@@ -29,8 +29,8 @@ inline switchyard::RustError rust_error(bridge::Status status) {
     case bridge::StatusCode::kInternal:
       break;
   }
-  return {switchyard::RustFailure::kError, std::string(bridge::to_string(status.code)) + ": " +
-                                               status.message};
+  return {switchyard::RustFailure::kError,
+          std::string(bridge::to_string(status.code)) + ": " + status.message};
 }
 
 // Runs a bridge kernel that writes an image of `input`'s shape (C++ owns the buffer).

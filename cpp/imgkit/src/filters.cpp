@@ -1,9 +1,10 @@
 // Filter facades. convolve and gaussian_blur have Rust ports; the others route to legacy.
+#include "imgkit/legacy/filters.hpp"
+
 #include "components.hpp"
 #include "facade.hpp"
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/imgkit.hpp"
-#include "imgkit/legacy/filters.hpp"
 
 namespace imgkit {
 

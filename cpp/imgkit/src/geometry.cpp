@@ -1,8 +1,9 @@
 // Geometry facades. No Rust port yet: each routes to legacy, counted.
+#include "imgkit/legacy/geometry.hpp"
+
 #include "components.hpp"
 #include "facade.hpp"
 #include "imgkit/imgkit.hpp"
-#include "imgkit/legacy/geometry.hpp"
 
 namespace imgkit {
 

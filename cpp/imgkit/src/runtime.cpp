@@ -16,13 +16,14 @@ namespace imgkit::routing {
 namespace {
 
 struct Runtime {
-  explicit Runtime(switchyard::Config config)
-      : router(catalog(), std::move(config), options()) {}
+  explicit Runtime(switchyard::Config config) : router(catalog(), std::move(config), options()) {}
 
   static switchyard::RouterOptions options() {
     switchyard::RouterOptions options;
     options.force_legacy = force_legacy_requested();
-    options.log = [](const std::string& line) { std::cerr << "imgkit: switchyard: " << line << '\n'; };
+    options.log = [](const std::string& line) {
+      std::cerr << "imgkit: switchyard: " << line << '\n';
+    };
     return options;
   }
 

@@ -1,8 +1,9 @@
 // Tone facades. No Rust port yet: each routes to legacy, counted.
+#include "imgkit/legacy/tone.hpp"
+
 #include "components.hpp"
 #include "facade.hpp"
 #include "imgkit/imgkit.hpp"
-#include "imgkit/legacy/tone.hpp"
 
 namespace imgkit {
 

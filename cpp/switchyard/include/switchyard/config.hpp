@@ -46,9 +46,9 @@ std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noe
 
 // A count-based circuit breaker, as resilience4j's.
 struct BreakerSettings {
-  std::uint32_t window = 100;       // recent Rust calls the rates are computed over
-  std::uint32_t min_calls = 20;     // no decision before this many calls in the window
-  double failure_rate = 0.5;        // open when failures / calls >= this
+  std::uint32_t window = 100;                // recent Rust calls the rates are computed over
+  std::uint32_t min_calls = 20;              // no decision before this many calls in the window
+  double failure_rate = 0.5;                 // open when failures / calls >= this
   std::chrono::milliseconds slow_call{250};  // a Rust call slower than this is slow
   double slow_call_rate = 1.0;               // open when slow calls / calls >= this
   std::chrono::milliseconds open{30000};     // stay open this long, then half-open
@@ -99,9 +99,9 @@ class ConfigError : public std::runtime_error {
               std::string problem);
 
   const std::string& source() const noexcept { return source_; }
-  std::uint32_t line() const noexcept { return line_; }  // 1-based; 0 when not about a line
+  std::uint32_t line() const noexcept { return line_; }      // 1-based; 0 when not about a line
   std::uint32_t column() const noexcept { return column_; }  // 1-based; 0 likewise
-  const std::string& key() const noexcept { return key_; }  // dotted, e.g. "components.x.mode"
+  const std::string& key() const noexcept { return key_; }   // dotted, e.g. "components.x.mode"
   const std::string& problem() const noexcept { return problem_; }
 
  private:

@@ -25,8 +25,8 @@
 // load on x86), a predictable branch and a thread-local counter bump.
 #pragma once
 
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -150,8 +150,7 @@ class Router {
   template <class T, class Legacy, class Rust>
   T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust);
   template <class T, class Legacy, class Rust, class Compare>
-  T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-               Compare& compare);
+  T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Compare& compare);
 
   static inline thread_local Decision tls_last_decision_{};
 

@@ -1,0 +1,141 @@
+// `imgkit process --config/--metrics-json` and `imgkit status`, as an operator uses them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/cli_fixture.hpp"
+
+namespace {
+
+using imgkit::testing::CliTest;
+using imgkit::testing::quoted;
+using imgkit::testing::read_text;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kRustGaussian = R"([components.gaussian_blur]
+mode = "rust"
+)";
+
+class RoutingCliTest : public CliTest {
+ protected:
+  std::string blur_with(const std::string& options) const {
+    return "process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.png")) +
+           " --op gaussian_blur:sigma=2 " + options;
+  }
+  nlohmann::json metrics() const { return nlohmann::json::parse(read_text(path("m.json"))); }
+};
+
+TEST_F(RoutingCliTest, MetricsJsonCountsTheRouteEachComponentTook) {
+  write("rust.toml", kRustGaussian);
+  const auto r = run(blur_with("--config " + quoted(path("rust.toml")) + " --metrics-json " +
+                               quoted(path("m.json"))));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json m = metrics();
+  const auto& blur = m["components"]["gaussian_blur"];
+  EXPECT_EQ(blur["mode"], "rust");
+  EXPECT_EQ(blur["calls"]["rust"], 1);
+  EXPECT_EQ(blur["calls"]["legacy"], 0);
+  EXPECT_EQ(blur["fallbacks"]["panic"], 0);
+  EXPECT_EQ(blur["mismatches"], 0);
+  EXPECT_EQ(blur["breaker"]["state"], "closed");
+  EXPECT_EQ(m["components"]["decode_pnm"]["calls"]["legacy"], 1);
+  EXPECT_EQ(m["components"]["encode_png"]["calls"]["legacy"], 1);
+}
+
+TEST_F(RoutingCliTest, RustAndLegacyRoutesWriteTheSameImage) {
+  write("rust.toml", kRustGaussian);
+  write("legacy.toml", "[components.gaussian_blur]\nmode = \"legacy\"\n");
+  ASSERT_EQ(run(blur_with("--config " + quoted(path("legacy.toml")))).exit_code, 0);
+  const std::string legacy_png = read_text(path("out.png"));
+  ASSERT_EQ(run(blur_with("--config " + quoted(path("rust.toml")))).exit_code, 0);
+  EXPECT_EQ(read_text(path("out.png")), legacy_png);
+}
+
+TEST_F(RoutingCliTest, ConfigFromTheEnvironmentWhenNoOptionIsGiven) {
+  write("rust.toml", kRustGaussian);
+  const auto r = run_with_env("IMGKIT_CONFIG=" + quoted(path("rust.toml")),
+                              blur_with("--metrics-json " + quoted(path("m.json"))));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(metrics()["components"]["gaussian_blur"]["calls"]["rust"], 1);
+}
+
+TEST_F(RoutingCliTest, KillSwitchRoutesEverythingToLegacy) {
+  write("rust.toml", kRustGaussian);
+  const auto r =
+      run_with_env("IMGKIT_FORCE_LEGACY=1", blur_with("--config " + quoted(path("rust.toml")) +
+                                                      " --metrics-json " + quoted(path("m.json"))));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json m = metrics();
+  EXPECT_EQ(m["config"]["force_legacy"], true);
+  EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["legacy"], 1);
+  EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["rust"], 0);
+}
+
+TEST_F(RoutingCliTest, InvalidConfigIsAUsageErrorNamingFileLineAndKey) {
+  write("bad.toml", "[components.gaussian_blur]\nmode = \"fast\"\n");
+  const auto r = run(blur_with("--config " + quoted(path("bad.toml"))));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(path("bad.toml") + ":2:8: components.gaussian_blur.mode"));
+  EXPECT_THAT(r.err, HasSubstr("fast"));
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(image_files(), 1u);  // only bad.toml: no output image was written
+}
+
+TEST_F(RoutingCliTest, MissingConfigIsAUsageError) {
+  const auto r = run(blur_with("--config " + quoted(path("nope.toml"))));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(path("nope.toml")));
+}
+
+TEST_F(RoutingCliTest, RustModeForAComponentWithoutAPortWarnsAndRunsLegacy) {
+  write("sobel.toml", "[components.sobel]\nmode = \"rust\"\n");
+  const auto r = run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.png")) +
+                     " --op sobel --config " + quoted(path("sobel.toml")) + " --metrics-json " +
+                     quoted(path("m.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no Rust port"));
+  EXPECT_EQ(metrics()["components"]["sobel"]["calls"]["legacy"], 1);
+}
+
+TEST_F(RoutingCliTest, MetricsAreWrittenWhenTheRunFails) {
+  write("broken.png", "not a png");
+  const auto r = run("process " + quoted(path("broken.png")) + " " + quoted(path("out.png")) +
+                     " --metrics-json " + quoted(path("m.json")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(metrics()["components"]["decode_png"]["calls"]["legacy"], 1);
+}
+
+TEST_F(RoutingCliTest, StatusShowsModePortAndBreakerOfEveryComponent) {
+  write("rust.toml", kRustGaussian);
+  const auto r = run("status --config " + quoted(path("rust.toml")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("config: " + path("rust.toml")));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("gaussian_blur +rust +yes"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("sobel +legacy +no"));
+  EXPECT_THAT(r.out, HasSubstr("window 100, min_calls 20, failure_rate 0.5"));
+}
+
+TEST_F(RoutingCliTest, StatusJsonHasEveryComponent) {
+  write("rust.toml", kRustGaussian);
+  const auto r = run("status --json --config " + quoted(path("rust.toml")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json status = nlohmann::json::parse(r.out);
+  EXPECT_EQ(status["components"]["gaussian_blur"]["mode"], "rust");
+  EXPECT_EQ(status["components"]["gaussian_blur"]["rust_port"], true);
+  EXPECT_EQ(status["components"]["flip"]["rust_port"], false);
+  EXPECT_EQ(status["components"]["convolve"]["breaker"]["settings"]["window"], 100);
+  EXPECT_EQ(status["components"].size(), 17u);
+}
+
+TEST_F(RoutingCliTest, StatusWithABrokenConfigExitsTwo) {
+  write("bad.toml", "[switchyard]\nreload_interval_ms = \"soon\"\n");
+  const auto r = run("status --config " + quoted(path("bad.toml")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad.toml:2:"));
+  EXPECT_THAT(r.out, Not(HasSubstr("gaussian_blur")));
+}
+
+}  // namespace
