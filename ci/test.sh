@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of both languages: installs what is missing, builds the ci preset (warnings
 # are errors), runs the lints, then ctest: every GoogleTest case and every `cargo test`
-# case, one ctest test each. Usage: ci/test.sh [PRESET]
+# case, one ctest test each; then the threaded suites again under ThreadSanitizer.
+# Usage: ci/test.sh [PRESET]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-ci}
@@ -10,3 +11,4 @@ ci/install-deps.sh
 ci/build.sh "$preset"
 ci/lint.sh
 ctest --preset "$preset" --parallel "$(nproc)"
+ci/tsan.sh
