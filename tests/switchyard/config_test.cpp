@@ -447,7 +447,7 @@ TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
 
   const ComponentSettings& blur = config.components[*imgkit.find("gaussian_blur")];
   EXPECT_EQ(blur.mode, Mode::kShadow);
-  EXPECT_EQ(blur.shadow_sample, 0.1);
+  EXPECT_EQ(blur.shadow_sample, 1.0);
   EXPECT_EQ(blur.tolerance, 1u);
   EXPECT_EQ(blur.breaker, BreakerSettings{});
   EXPECT_EQ(config.components[*imgkit.find("convolve")].mode, Mode::kLegacy);

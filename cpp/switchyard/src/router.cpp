@@ -75,7 +75,11 @@ Router::~Router() = default;
 
 const Router::Snapshot* Router::install(Config config) {
   for (const auto& existing : snapshots_) {
-    if (existing->config == config) return existing.get();
+    // Equal routing from the same file with the same warnings: report the same too.
+    if (existing->config == config && existing->config.source == config.source &&
+        existing->config.warnings == config.warnings) {
+      return existing.get();
+    }
   }
   auto snapshot = std::make_unique<Snapshot>();
   snapshot->plans.reserve(catalog_.size());
@@ -127,7 +131,8 @@ void Router::reject(const std::string& error) {
 
 Report Router::report() const {
   Report report;
-  const Config& config = current().config;
+  const Snapshot& snapshot = current();  // one snapshot for the whole report
+  const Config& config = snapshot.config;
   report.config_source = config.source;
   report.config_version = version();
   report.force_legacy = force_legacy_;
@@ -143,7 +148,7 @@ Report Router::report() const {
     component.name = catalog_.info(id).name;
     component.rust_port = catalog_.info(id).rust_port;
     component.settings = config.components[id];
-    component.settings.mode = current().plans[id].mode;
+    component.settings.mode = snapshot.plans[id].mode;
     component.breaker_state = breakers_[id]->state();
     component.counts = std::move(counts[id]);
     report.components.push_back(std::move(component));

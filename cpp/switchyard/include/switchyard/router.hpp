@@ -144,6 +144,24 @@ class Router {
   void count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
                       const std::string& message);
   Duration since(TimePoint start) const noexcept { return clock_->now() - start; }
+  // Runs one step of a call the breaker permitted (the Rust call, or comparing answers).
+  // A C++ exception there is the facade's own (std::bad_alloc for an output buffer, say)
+  // and says nothing about the Rust kernel: the permit is given back — a half-open trial
+  // never recorded would keep the breaker half-open, rejecting Rust, forever — `failure`
+  // says what happened, and the caller is answered by legacy.
+  template <class Step>
+  static auto attempt(CircuitBreaker& breaker, Step&& step, std::string& failure)
+      -> std::optional<decltype(step())> {
+    try {
+      return step();
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "an exception that is not a std::exception";
+    }
+    breaker.release();
+    return std::nullopt;
+  }
 
   template <class T, class Legacy>
   T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
@@ -230,7 +248,11 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   CircuitBreaker& breaker = *breakers_[id];
   if (!breaker.try_acquire()) return fall_back(FallbackCause::kBreakerOpen, {});
 
-  RustResult<T> result = rust();
+  std::string exception;
+  std::optional<RustResult<T>> attempted = attempt(breaker, rust, exception);
+  if (!attempted)
+    return fall_back(FallbackCause::kError, "exception around the Rust call: " + exception);
+  RustResult<T>& result = *attempted;
   const bool slow = since(start) > plan.slow_call;
   if (auto* answer = std::get_if<T>(&result)) {
     breaker.record(CallResult{false, slow});
@@ -280,10 +302,24 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
     return answered();
   }
   const TimePoint rust_start = clock_->now();
-  RustResult<T> result = rust();
+  std::string exception;
+  std::optional<RustResult<T>> attempted = attempt(breaker, rust, exception);
+  if (!attempted) {
+    count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kError,
+                   "exception around the Rust call: " + exception);
+    return answered();
+  }
+  RustResult<T>& result = *attempted;
   const bool slow = since(rust_start) > plan.slow_call;
   if (auto* rust_answer = std::get_if<T>(&result)) {
-    std::optional<MismatchRecord> mismatch = compare(answer, *rust_answer, plan.tolerance);
+    std::optional<std::optional<MismatchRecord>> compared = attempt(
+        breaker, [&] { return compare(answer, *rust_answer, plan.tolerance); }, exception);
+    if (!compared) {
+      count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kError,
+                     "comparing the answers failed: " + exception);
+      return answered();
+    }
+    std::optional<MismatchRecord>& mismatch = *compared;
     breaker.record(CallResult{mismatch.has_value() && plan.mismatch_is_failure, slow});
     if (mismatch) {
       mismatch->when = std::chrono::system_clock::now();
