@@ -152,13 +152,17 @@ TEST(MetricsCounts, ANewMetricsStartsFromZeroEvenWhereAnOldOneLived) {
   EXPECT_EQ(metrics->components()[kBlur].calls, (std::array<std::uint64_t, kRouteCount>{0, 1, 0}));
 }
 
-TEST(MetricsCounts, LegacyLatencyIsSampledOnceEverySoManyCallsPerThread) {
-  Metrics metrics(1, 8);
-  int sampled = 0;
-  for (std::uint32_t i = 0; i < 10 * Metrics::kLegacyLatencySampleEvery; ++i) {
-    if (metrics.sample_legacy_latency()) ++sampled;
+TEST(MetricsCounts, LegacyCallsAreAllCountedAndTheFirstThenEveryFewIsTimed) {
+  Metrics metrics(2, 8);
+  std::vector<std::uint32_t> timed;
+  for (std::uint32_t call = 1; call <= 10 * Metrics::kLegacyLatencySampleEvery; ++call) {
+    if (metrics.count_legacy_call(kPng)) timed.push_back(call);
   }
-  EXPECT_EQ(sampled, 10);
+  ASSERT_EQ(timed.size(), 10u);
+  EXPECT_EQ(timed[0], 1u);  // a short run still reports a legacy latency
+  EXPECT_EQ(timed[1], 1u + Metrics::kLegacyLatencySampleEvery);
+  EXPECT_EQ(metrics.components()[kPng].calls[0], 10u * Metrics::kLegacyLatencySampleEvery);
+  EXPECT_TRUE(metrics.count_legacy_call(kBlur));  // each component's first call is timed
 }
 
 TEST(MetricsCounts, ReloadsAreCountedByResult) {

@@ -64,7 +64,7 @@ bool CircuitBreaker::try_acquire() {
   Transitions transitions;
   bool permitted = false;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<SpinLock> lock(mutex_);
     // Re-read: another thread may have moved the state since the unlocked load.
     switch (state_.load(std::memory_order_relaxed)) {
       case BreakerState::kClosed:
@@ -95,7 +95,7 @@ bool CircuitBreaker::try_acquire() {
 void CircuitBreaker::record(CallResult result) {
   Transitions transitions;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<SpinLock> lock(mutex_);
     const BreakerState state = state_.load(std::memory_order_relaxed);
     // A call permitted in an earlier state can finish after the state moved on. OPEN,
     // FORCED_OPEN and DISABLED keep no outcomes; HALF_OPEN takes one only for a trial
@@ -133,7 +133,7 @@ void CircuitBreaker::record(CallResult result) {
 }
 
 void CircuitBreaker::release() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<SpinLock> lock(mutex_);
   // Only a trial slot is worth giving back; in other states a permit is not counted.
   if (state_.load(std::memory_order_relaxed) == BreakerState::kHalfOpen &&
       trials_permitted_ > counts_.calls) {
@@ -144,7 +144,7 @@ void CircuitBreaker::release() {
 void CircuitBreaker::reconfigure(const BreakerSettings& settings) {
   Transitions transitions;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<SpinLock> lock(mutex_);
     // A config reload re-sends every component's settings; only a real change may
     // throw away the window the breaker has built up.
     if (settings == settings_) return;
@@ -157,7 +157,7 @@ void CircuitBreaker::reconfigure(const BreakerSettings& settings) {
 }
 
 CircuitBreaker::WindowCounts CircuitBreaker::window_counts() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<SpinLock> lock(mutex_);
   return counts_;
 }
 

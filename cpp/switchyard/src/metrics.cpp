@@ -174,7 +174,7 @@ Metrics::Shard& Metrics::attach_shard() noexcept {
       std::lock_guard<std::mutex> lock(shards_mutex_);
       shards_.push_back(shard);
     }
-    tls_shard_cache_ = {id_, shard.get()};
+    tls_shard_cache_ = {id_, shard->counters.get()};
     return *shard;
   }
 
@@ -202,15 +202,14 @@ Metrics::Shard& Metrics::attach_shard() noexcept {
     shard = attached.get();
     thread_shards.held.push_back({id_, std::move(attached)});
   }
-  tls_shard_cache_ = {id_, shard};
+  tls_shard_cache_ = {id_, shard->counters.get()};
   return *shard;
 }
 
 void Metrics::record_latency(ComponentId id, Route route, Duration latency) noexcept {
-  Shard& shard = local_shard();
-  bump(shard.counter(id, latency_slot(route, latency_bucket_index(latency))));
+  bump(local_counter(id, latency_slot(route, latency_bucket_index(latency))));
   const auto nanoseconds = static_cast<std::uint64_t>(std::max<Duration::rep>(latency.count(), 0));
-  bump(shard.counter(id, latency_slot(route, kLatencyBucketCount)), nanoseconds);
+  bump(local_counter(id, latency_slot(route, kLatencyBucketCount)), nanoseconds);
 }
 
 void Metrics::record_mismatch(ComponentId id, MismatchRecord record) {

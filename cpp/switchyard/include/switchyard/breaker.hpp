@@ -22,13 +22,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <mutex>  // std::lock_guard
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "switchyard/clock.hpp"
 #include "switchyard/config.hpp"
+#include "switchyard/spin_lock.hpp"
 
 namespace switchyard {
 
@@ -82,9 +83,11 @@ class CircuitBreaker {
 
   const Clock& clock_;
   TransitionListener on_transition_;
-  std::atomic<BreakerState> state_{BreakerState::kClosed};
+  // On a cache line of its own: every Rust call reads it, and the lock's line below is
+  // written by every Rust call.
+  alignas(64) std::atomic<BreakerState> state_{BreakerState::kClosed};
 
-  mutable std::mutex mutex_;
+  alignas(64) mutable SpinLock mutex_;
   BreakerSettings settings_;
   // Ring of the last outcomes; in HALF_OPEN it holds only the trial calls.
   std::vector<CallResult> ring_;

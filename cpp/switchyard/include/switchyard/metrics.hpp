@@ -98,18 +98,20 @@ class Metrics {
   Metrics& operator=(const Metrics&) = delete;
 
   void count_call(ComponentId id, Route route) noexcept {
-    bump(local_shard().counter(id, route_slot(route)));
+    bump(local_counter(id, route_slot(route)));
   }
-  // True on this thread's first call, then on one call in kLegacyLatencySampleEvery.
-  bool sample_legacy_latency() noexcept {
-    Shard& shard = local_shard();
-    if (--shard.latency_countdown != 0) return false;
-    shard.latency_countdown = kLegacyLatencySampleEvery;
-    return true;
+  // Counts a legacy-route call; true when this one should be timed too: this thread's
+  // first legacy call of the component, then one in kLegacyLatencySampleEvery. The
+  // decision reuses the count, so the legacy route updates one word per call.
+  bool count_legacy_call(ComponentId id) noexcept {
+    std::atomic<std::uint64_t>& counter = local_counter(id, route_slot(Route::kLegacy));
+    const std::uint64_t count = counter.load(std::memory_order_relaxed) + 1;
+    counter.store(count, std::memory_order_relaxed);
+    return count % kLegacyLatencySampleEvery == 1;
   }
   void record_latency(ComponentId id, Route route, Duration latency) noexcept;
   void count_fallback(ComponentId id, FallbackCause cause) noexcept {
-    bump(local_shard().counter(id, fallback_slot(cause)));
+    bump(local_counter(id, fallback_slot(cause)));
   }
   void record_mismatch(ComponentId id, MismatchRecord record);
   void count_transition(ComponentId id, BreakerState from, BreakerState to) noexcept;
@@ -152,9 +154,6 @@ class Metrics {
       return counters[id * kSlotsPerComponent + slot];
     }
     std::unique_ptr<std::atomic<std::uint64_t>[], CacheLineArrayDelete> counters;
-    // Owner thread only. Starts at 1 so a thread's first legacy call is timed: a short
-    // run (one CLI invocation) still reports a legacy latency.
-    std::uint32_t latency_countdown = 1;
     std::atomic<bool> in_use{true};
   };
   // The shards a thread holds, one per Metrics it has counted into (metrics.cpp).
@@ -165,8 +164,8 @@ class Metrics {
   // default member initializers: a nested class's are not usable in its enclosing class's
   // own static member initializer, and `{}` zeroes both members anyway.
   struct ShardCache {
-    std::uint64_t owner;  // Metrics::id_; 0 never names a Metrics
-    Shard* shard;
+    std::uint64_t owner;                   // Metrics::id_; 0 never names a Metrics
+    std::atomic<std::uint64_t>* counters;  // the shard's, cached: one load fewer per count
   };
   static inline thread_local ShardCache tls_shard_cache_{};
 
@@ -175,10 +174,12 @@ class Metrics {
   static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) noexcept {
     counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
   }
-  Shard& local_shard() noexcept {
+  std::atomic<std::uint64_t>& local_counter(ComponentId id, std::size_t slot) noexcept {
     const ShardCache& cache = tls_shard_cache_;
-    if (cache.owner == id_) return *cache.shard;
-    return attach_shard();
+    if (__builtin_expect(cache.owner == id_, 1)) {
+      return cache.counters[id * kSlotsPerComponent + slot];
+    }
+    return attach_shard().counter(id, slot);
   }
   Shard& attach_shard() noexcept;
 

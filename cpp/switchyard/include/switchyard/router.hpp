@@ -165,6 +165,11 @@ class Router {
 
   template <class T, class Legacy>
   T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
+  template <class T, class Legacy, class Rust, class Compare>
+  [[gnu::noinline]] T run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                                 Compare& compare);
+  template <class T, class Legacy>
+  [[gnu::noinline]] T timed_legacy(ComponentId id, Legacy& legacy);
   template <class T, class Legacy, class Rust>
   T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust);
   template <class T, class Legacy, class Rust, class Compare>
@@ -197,11 +202,18 @@ class Router {
 
 template <class T, class Legacy, class Rust, class Compare>
 T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare) {
-  const Snapshot& snapshot = current();
-  const RoutePlan& plan = snapshot.plans[id];
+  const RoutePlan& plan = current().plans[id];
+  // Legacy first and alone: the route most calls take costs one compare.
+  if (__builtin_expect(plan.mode == Mode::kLegacy, 1)) {
+    return run_legacy<T>(id, Mode::kLegacy, legacy);
+  }
+  return run_routed<T>(id, plan, legacy, rust, compare);
+}
+
+template <class T, class Legacy, class Rust, class Compare>
+T Router::run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                     Compare& compare) {
   switch (plan.mode) {
-    case Mode::kLegacy:
-      return run_legacy<T>(id, Mode::kLegacy, legacy);
     case Mode::kShadow:
       return run_shadow<T>(id, plan, legacy, rust, compare);
     case Mode::kCanary:
@@ -209,8 +221,10 @@ T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare) 
       return run_legacy<T>(id, Mode::kCanary, legacy);
     case Mode::kRust:
       return run_rust<T>(id, plan, legacy, rust);
+    case Mode::kLegacy:
+      break;
   }
-  return run_legacy<T>(id, plan.mode, legacy);  // unreachable: the switch is exhaustive
+  return run_legacy<T>(id, plan.mode, legacy);
 }
 
 template <class T, class Legacy>
@@ -220,9 +234,13 @@ T Router::call_legacy(ComponentId id, Legacy&& legacy) {
 
 template <class T, class Legacy>
 T Router::run_legacy(ComponentId id, Mode mode, Legacy& legacy) {
-  metrics_.count_call(id, Route::kLegacy);
   note(id, mode, Route::kLegacy);
-  if (!metrics_.sample_legacy_latency()) return legacy();
+  if (__builtin_expect(metrics_.count_legacy_call(id), 0)) return timed_legacy<T>(id, legacy);
+  return legacy();
+}
+
+template <class T, class Legacy>
+T Router::timed_legacy(ComponentId id, Legacy& legacy) {
   const TimePoint start = clock_->now();
   T answer = legacy();
   metrics_.record_latency(id, Route::kLegacy, since(start));
@@ -253,13 +271,15 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   if (!attempted)
     return fall_back(FallbackCause::kError, "exception around the Rust call: " + exception);
   RustResult<T>& result = *attempted;
-  const bool slow = since(start) > plan.slow_call;
+  const Duration elapsed = since(start);
+  const bool slow = elapsed > plan.slow_call;
   if (auto* answer = std::get_if<T>(&result)) {
     breaker.record(CallResult{false, slow});
     // A Rust answer past the component's latency budget is treated like a failed one:
     // the caller gets legacy's behaviour while the breaker gathers the evidence.
     if (slow) return fall_back(FallbackCause::kSlow, "slower than slow_call_ms");
-    return answered(std::move(*answer));
+    metrics_.record_latency(id, Route::kRust, elapsed);  // Rust answered: no clock read more
+    return std::move(*answer);
   }
   RustError& error = std::get<RustError>(result);
   if (error.kind == RustFailure::kInputError) {
