@@ -193,6 +193,22 @@ TEST_F(CircuitBreakerTest, OldOutcomesLeaveTheWindow) {
   EXPECT_EQ(state_of(breaker), "open");
 }
 
+TEST_F(CircuitBreakerTest, AWindowFullOfSuccessesStillCountsTheNextFailures) {
+  // Successes into a full window of successes take the lock-free path; the window must
+  // come out of it exactly as if each had been recorded.
+  BreakerSettings settings = small_settings();
+  settings.window = 4;
+  CircuitBreaker breaker(settings, clock_);
+  calls(breaker, 1000, kOk);
+  EXPECT_EQ(counts_of(breaker), "calls=4 failures=0 slow=0");
+  call(breaker, kFailed);
+  EXPECT_EQ(counts_of(breaker), "calls=4 failures=1 slow=0");
+  call(breaker, kSlow);
+  EXPECT_EQ(counts_of(breaker), "calls=4 failures=1 slow=1");
+  call(breaker, kFailed);  // 2 of the last 4 failed
+  EXPECT_EQ(state_of(breaker), "open");
+}
+
 TEST_F(CircuitBreakerTest, OpenRejectsUntilTheOpenPeriodIsOver) {
   CircuitBreaker breaker(small_settings(), clock_, log_transitions());
   trip(breaker);

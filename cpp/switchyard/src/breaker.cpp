@@ -93,6 +93,14 @@ bool CircuitBreaker::try_acquire() {
 }
 
 void CircuitBreaker::record(CallResult result) {
+  // A healthy breaker's window is full of successes, and one more success evicting one
+  // leaves it exactly as it was: nothing to write, so no lock and no shared line written.
+  // A success racing a failure's record is as if it had come just before it.
+  if (!result.failure && !result.slow &&
+      state_.load(std::memory_order_acquire) == BreakerState::kClosed &&
+      window_all_successes_.load(std::memory_order_acquire)) {
+    return;
+  }
   Transitions transitions;
   {
     std::lock_guard<SpinLock> lock(mutex_);
@@ -117,6 +125,9 @@ void CircuitBreaker::record(CallResult result) {
     next_ = (next_ + 1) % ring_.size();
 
     if (state == BreakerState::kClosed) {
+      window_all_successes_.store(
+          counts_.calls == ring_.size() && counts_.failures == 0 && counts_.slow == 0,
+          std::memory_order_release);
       // As resilience4j's count-based window: min_calls larger than the window would
       // otherwise never be reached, and the breaker could never open.
       const std::uint32_t min_calls =
@@ -188,6 +199,7 @@ void CircuitBreaker::reset_window_locked(std::uint32_t size) {
   ring_.assign(std::max<std::uint32_t>(size, 1), CallResult{});
   next_ = 0;
   counts_ = WindowCounts{};
+  window_all_successes_.store(false, std::memory_order_release);
 }
 
 bool CircuitBreaker::over_threshold_locked() const {

@@ -15,7 +15,8 @@
 //   }
 //
 // Every permitted call must end in exactly one record() or release().
-// Thread-safe; try_acquire() in CLOSED and DISABLED is one atomic load.
+// Thread-safe. In a healthy CLOSED breaker (a full window of successes) try_acquire() and
+// record() of a success are atomic loads: no lock, and no shared cache line written.
 #pragma once
 
 #include <atomic>
@@ -86,6 +87,9 @@ class CircuitBreaker {
   // On a cache line of its own: every Rust call reads it, and the lock's line below is
   // written by every Rust call.
   alignas(64) std::atomic<BreakerState> state_{BreakerState::kClosed};
+  // CLOSED with a full window of successes and nothing else: record() of another
+  // success has nothing to change. Written under the lock, read without it.
+  std::atomic<bool> window_all_successes_{false};
 
   alignas(64) mutable SpinLock mutex_;
   BreakerSettings settings_;
