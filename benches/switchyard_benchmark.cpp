@@ -8,6 +8,9 @@
 //       same lambda through Router::call_legacy, the route of a component with no Rust
 //       port (flip, sobel, ...): run_legacy has one call site there and three in call(),
 //       which changes what the compiler decides to inline.
+//       BM_DirectCallCounted is the direct call plus the one per-thread counter increment
+//       every legacy call makes: the floor under any exactly counted call, so routed
+//       minus counted is what the routing decision itself costs.
 //   BM_DirectRustCall            vs BM_RoutedRustModeCall
 //       A trivial Rust lambda returning RustResult<int>, called directly and through
 //       Router::call in rust mode: the breaker, the metrics and three steady_clock reads
@@ -68,6 +71,7 @@
 #include "switchyard/catalog.hpp"
 #include "switchyard/clock.hpp"
 #include "switchyard/config.hpp"
+#include "switchyard/metrics.hpp"
 #include "switchyard/router.hpp"
 
 namespace {
@@ -180,6 +184,20 @@ void BM_RoutedNoPortCall(benchmark::State& state) {
   check_route(state, Route::kLegacy);
 }
 
+// The floor under any exactly counted call: the same direct call plus one increment of
+// the calling thread's own counter. Back to back, each increment waits for the previous
+// one's store (store-to-load forwarding, ~5 cycles), whatever else the loop does.
+void BM_DirectCallCounted(benchmark::State& state) {
+  static switchyard::Metrics metrics(1, 1);
+  int input = state.thread_index() + 1;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(input);
+    benchmark::DoNotOptimize(metrics.count_legacy_call(kTrivial));
+    int answer = legacy_answer(input);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+
 void BM_DirectRustCall(benchmark::State& state) {
   int input = state.thread_index() + 1;
   auto rust = [&] { return rust_answer(input); };
@@ -218,6 +236,7 @@ void BM_RoutedRustModeCallManualClock(benchmark::State& state) {
 BENCHMARK(BM_DirectCall)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_RoutedLegacyCall)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_RoutedNoPortCall)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_DirectCallCounted)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_DirectRustCall)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_RoutedRustModeCall)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_RoutedRustModeCallManualClock)->Threads(1)->Threads(2)->UseRealTime();
