@@ -18,18 +18,20 @@
 
 #include "switchyard/route_key.hpp"
 #include "switchyard/router.hpp"
+#include "switchyard/router_fixture.hpp"
 
 namespace switchyard {
 namespace {
 
+using switchyard::testing::kBlur;
+using switchyard::testing::kCodec;
+using switchyard::testing::Pixels;
+using switchyard::testing::RustPixels;
+using switchyard::testing::test_catalog;
+
 using std::chrono::milliseconds;
 
-constexpr ComponentId kBlur = 0;   // ported, compared with a tolerance (default 2)
-constexpr ComponentId kCodec = 1;  // ported, compared exactly
-constexpr int kKeys = 100000;      // the spec's sample size
-
-using Pixels = std::vector<int>;
-using RustPixels = std::function<RustResult<Pixels>()>;
+constexpr int kKeys = 100000;  // the spec's sample size
 
 Pixels legacy_pixels() { return {10, 20, 30}; }
 
@@ -38,12 +40,6 @@ Pixels legacy_plus(int by) {
   Pixels answer = legacy_pixels();
   for (int& sample : answer) sample += by;
   return answer;
-}
-
-Catalog test_catalog() {
-  return Catalog({{"blur", RustPort::kAvailable, Comparison::kTolerance, 2},
-                  {"codec", RustPort::kAvailable, Comparison::kExact, 0},
-                  {"legacy_only", RustPort::kNone, Comparison::kExact, 0}});
 }
 
 Config canary_config(double percent) {
@@ -90,18 +86,8 @@ std::uint64_t fallbacks_of(Router& router, FallbackCause cause) {
   return router.metrics().components()[kBlur].fallbacks[static_cast<std::size_t>(cause)];
 }
 
-class CanaryShadowTest : public ::testing::Test {
+class CanaryShadowTest : public testing::RouterFixture {
  protected:
-  std::unique_ptr<Router> make_router(Config config) {
-    RouterOptions options;
-    options.clock = &clock_;
-    options.log = [this](const std::string& line) {
-      const std::lock_guard lock(log_mutex_);
-      log_.push_back(line);
-    };
-    return std::make_unique<Router>(test_catalog(), std::move(config), std::move(options));
-  }
-
   // One call of blur; rust_calls_ counts the Rust side's runs, tolerances_ what it was
   // compared with.
   Pixels call_blur(Router& router, const RustPixels& rust) {
@@ -120,9 +106,6 @@ class CanaryShadowTest : public ::testing::Test {
   // Rust answers legacy_plus(by).
   static RustPixels shifted(int by) {
     return [by] { return RustResult<Pixels>(legacy_plus(by)); };
-  }
-  static RustPixels fails(RustFailure kind) {
-    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed"}); };
   }
 
   // The route blur takes for `key`, checked against whose answer the caller got.
@@ -143,18 +126,7 @@ class CanaryShadowTest : public ::testing::Test {
     return on_rust;
   }
 
-  int log_lines_with(const std::string& needle) {
-    const std::lock_guard lock(log_mutex_);
-    int count = 0;
-    for (const std::string& line : log_) count += line.find(needle) != std::string::npos ? 1 : 0;
-    return count;
-  }
-
-  ManualClock clock_;
-  int rust_calls_ = 0;
   std::vector<std::uint32_t> tolerances_;
-  std::mutex log_mutex_;
-  std::vector<std::string> log_;
 };
 
 double percent_of(const std::vector<bool>& on_rust) {

@@ -17,18 +17,20 @@
 #include <utility>
 #include <vector>
 
+#include "switchyard/router_fixture.hpp"
+
 namespace switchyard {
 namespace {
 
+using switchyard::testing::kBlur;
+using switchyard::testing::kCodec;
+using switchyard::testing::kLegacyOnly;
+using switchyard::testing::Pixels;
+using switchyard::testing::RustPixels;
+using switchyard::testing::test_catalog;
+
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-constexpr ComponentId kBlur = 0;        // ported, compared with a tolerance
-constexpr ComponentId kCodec = 1;       // ported, compared exactly
-constexpr ComponentId kLegacyOnly = 2;  // no Rust port yet
-
-using Pixels = std::vector<int>;
-using RustPixels = std::function<RustResult<Pixels>()>;
 
 Pixels legacy_pixels() { return {1, 2, 3}; }
 Pixels rust_pixels() { return {7, 8, 9}; }
@@ -40,12 +42,6 @@ class CallerError : public std::runtime_error {
 };
 
 Pixels legacy_rejects() { throw CallerError("sigma must be positive"); }
-
-Catalog test_catalog() {
-  return Catalog({{"blur", RustPort::kAvailable, Comparison::kTolerance, 2},
-                  {"codec", RustPort::kAvailable, Comparison::kExact, 0},
-                  {"legacy_only", RustPort::kNone, Comparison::kExact, 0}});
-}
 
 // The ported components in `mode`, with a breaker small enough to count by hand: 4 calls
 // decide, half of them failing opens it for 30 s, then 2 trial calls decide again.
@@ -94,19 +90,8 @@ std::string last_decision() {
   return text;
 }
 
-class RouterTest : public ::testing::Test {
+class RouterTest : public testing::RouterFixture {
  protected:
-  std::unique_ptr<Router> make_router(Config config, bool force_legacy = false) {
-    RouterOptions options;
-    options.clock = &clock_;
-    options.force_legacy = force_legacy;
-    options.log = [this](const std::string& line) {
-      const std::lock_guard lock(log_mutex_);
-      log_.push_back(line);
-    };
-    return std::make_unique<Router>(test_catalog(), std::move(config), std::move(options));
-  }
-
   // One call of blur, as a facade makes it; rust_calls_ counts the Rust side's runs.
   Pixels call_blur(Router& router, const RustPixels& rust,
                    const std::function<Pixels()>& legacy = legacy_pixels) {
@@ -124,9 +109,6 @@ class RouterTest : public ::testing::Test {
   static RustPixels answers() {
     return [] { return RustResult<Pixels>(rust_pixels()); };
   }
-  static RustPixels fails(RustFailure kind) {
-    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed"}); };
-  }
   // Answers after `elapsed` has passed on the router's clock.
   RustPixels takes(milliseconds elapsed) {
     return [this, elapsed] {
@@ -140,18 +122,6 @@ class RouterTest : public ::testing::Test {
     for (int i = 0; i < 4; ++i) call_blur(router, fails(RustFailure::kError));
     ASSERT_EQ(router.breaker_state(kBlur), BreakerState::kOpen);
   }
-
-  int log_lines_with(const std::string& needle) {
-    const std::lock_guard lock(log_mutex_);
-    int count = 0;
-    for (const std::string& line : log_) count += line.find(needle) != std::string::npos ? 1 : 0;
-    return count;
-  }
-
-  ManualClock clock_;
-  int rust_calls_ = 0;
-  std::mutex log_mutex_;
-  std::vector<std::string> log_;
 };
 
 TEST_F(RouterTest, LegacyModeAnswersFromLegacyWithoutAskingRust) {
