@@ -62,7 +62,8 @@ void write_metrics_json(const std::string& path) {
   imgkit::cli::write_atomically(path, std::vector<std::uint8_t>(json.begin(), json.end()));
 }
 
-int process_image(const ProcessCommand& command) {
+// Runs the operations and writes the output; returns the line to print on success.
+std::string process_image(const ProcessCommand& command) {
   using imgkit::cli::Operation;
   std::vector<Operation> operations;
   for (const auto& spec : command.operation_specs) {
@@ -74,7 +75,6 @@ int process_image(const ProcessCommand& command) {
   // Canary routing is sticky per input file: rerunning a file takes the same route.
   const switchyard::RouteKeyScope route_key(command.input);
   imgkit::Image image = imgkit::cli::read_image(command.input);
-  // Printed only once the output is written: a failed run says nothing on stdout.
   std::string summary = command.input + " (" + imgkit::cli::describe_image(image) + ")";
   for (const auto& operation : operations) {
     try {
@@ -91,24 +91,31 @@ int process_image(const ProcessCommand& command) {
   imgkit::cli::write_image(command.output, image);
   const auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-  std::cout << summary << " -> " << command.output << " (" << imgkit::cli::describe_image(image)
-            << ") in " << static_cast<long>(elapsed.count() + 0.5) << " ms\n";
-  return 0;
+  return summary + " -> " + command.output + " (" + imgkit::cli::describe_image(image) + ") in " +
+         std::to_string(static_cast<long>(elapsed.count() + 0.5)) + " ms";
 }
 
 int run_process(const ProcessCommand& command) {
   start_routing(command.config);
-  if (command.metrics_json.empty()) return process_image(command);
-  // Written however the run ends: the counts matter most when something failed.
-  int status = 0;
+  std::string summary;
   try {
-    status = process_image(command);
+    summary = process_image(command);
   } catch (...) {
-    write_metrics_json(command.metrics_json);
+    // Written however the run ends: the counts matter most when something failed.
+    if (!command.metrics_json.empty()) {
+      try {
+        write_metrics_json(command.metrics_json);
+      } catch (const std::exception& e) {
+        // The run's own failure is the one to report; this one is only mentioned.
+        std::cerr << "imgkit: warning: metrics not written: " << e.what() << '\n';
+      }
+    }
     throw;
   }
-  write_metrics_json(command.metrics_json);
-  return status;
+  if (!command.metrics_json.empty()) write_metrics_json(command.metrics_json);
+  // Printed only once everything is written: a failed run says nothing on stdout.
+  std::cout << summary << '\n';
+  return 0;
 }
 
 int run_status(const StatusCommand& command) {

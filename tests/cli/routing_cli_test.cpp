@@ -108,6 +108,14 @@ TEST_F(RoutingCliTest, MetricsAreWrittenWhenTheRunFails) {
   EXPECT_EQ(metrics()["components"]["decode_png"]["calls"]["legacy"], 1);
 }
 
+TEST_F(RoutingCliTest, UnwritableMetricsFileFailsTheRunNamingIt) {
+  const std::string metrics = path("no-such-dir") + "/m.json";
+  const auto r = run(blur_with("--metrics-json " + quoted(metrics)));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(metrics));
+  EXPECT_EQ(r.out, "");  // a failed run says nothing on stdout
+}
+
 TEST_F(RoutingCliTest, StatusShowsModePortAndBreakerOfEveryComponent) {
   write("rust.toml", kRustGaussian);
   const auto r = run("status --config " + quoted(path("rust.toml")));
