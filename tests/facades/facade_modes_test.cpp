@@ -153,47 +153,42 @@ INSTANTIATE_TEST_SUITE_P(PortedComponents, FacadeModeTest,
                                                               "rust")),
                          case_name);
 
-// A Rust failure in rust mode: the caller still gets legacy's answer, and the fallback
-// is counted by its cause.
-class FacadeFallbackTest : public ::testing::Test {
+// A Rust failure: the caller still gets legacy's answer, and the fallback is counted by
+// its cause — in shadow mode too, though the caller never depended on the Rust run.
+struct InjectedFault {
+  const char* mode;
+  const char* failpoint_action;
+  FallbackCause counted_as;
+};
+
+class FacadeFallbackTest : public ::testing::TestWithParam<InjectedFault> {
  protected:
   void TearDown() override { imgkit::bridge::remove_failpoint("imgkit::gaussian_blur"); }
   ConfigFile config_;
 };
 
-TEST_F(FacadeFallbackTest, RustPanicIsAnsweredByLegacyAndCountedAsPanic) {
-  route_by(config_, config_for("gaussian_blur", "rust"));
-  ASSERT_TRUE(imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", "panic").ok());
+TEST_P(FacadeFallbackTest, LegacyAnswersAndTheCauseIsCounted) {
+  const InjectedFault& fault = GetParam();
+  route_by(config_, config_for("gaussian_blur", fault.mode));
+  ASSERT_TRUE(
+      imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", fault.failpoint_action).ok());
   const Image input = generated_image(19, 11, 3);
-  const std::uint64_t panics_before = fallbacks("gaussian_blur", FallbackCause::kPanic);
+  const std::uint64_t before = fallbacks("gaussian_blur", fault.counted_as);
 
   EXPECT_EQ(imgkit::gaussian_blur(input, 2.0f), imgkit::legacy::gaussian_blur(input, 2.0f));
 
-  EXPECT_EQ(fallbacks("gaussian_blur", FallbackCause::kPanic), panics_before + 1);
-  EXPECT_EQ(switchyard::Router::last_decision().fallback, FallbackCause::kPanic);
+  EXPECT_EQ(fallbacks("gaussian_blur", fault.counted_as), before + 1);
+  EXPECT_EQ(switchyard::Router::last_decision().fallback, fault.counted_as);
 }
 
-TEST_F(FacadeFallbackTest, RustErrorStatusIsAnsweredByLegacyAndCountedAsError) {
-  route_by(config_, config_for("gaussian_blur", "rust"));
-  ASSERT_TRUE(imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", "return").ok());
-  const Image input = generated_image(8, 8, 1);
-  const std::uint64_t errors_before = fallbacks("gaussian_blur", FallbackCause::kError);
-
-  EXPECT_EQ(imgkit::gaussian_blur(input, 2.0f), imgkit::legacy::gaussian_blur(input, 2.0f));
-
-  EXPECT_EQ(fallbacks("gaussian_blur", FallbackCause::kError), errors_before + 1);
+std::string fault_name(const ::testing::TestParamInfo<InjectedFault>& fault) {
+  return std::string(fault.param.mode) + "_" + fault.param.failpoint_action;
 }
 
-TEST_F(FacadeFallbackTest, ShadowRunsRustButAlwaysAnswersWithLegacy) {
-  route_by(config_, config_for("gaussian_blur", "shadow"));
-  ASSERT_TRUE(imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", "panic").ok());
-  const Image input = generated_image(8, 8, 1);
-  const std::uint64_t panics_before = fallbacks("gaussian_blur", FallbackCause::kPanic);
-
-  EXPECT_EQ(imgkit::gaussian_blur(input, 2.0f), imgkit::legacy::gaussian_blur(input, 2.0f));
-
-  // The shadow run panicked: counted, though the caller never depended on it.
-  EXPECT_EQ(fallbacks("gaussian_blur", FallbackCause::kPanic), panics_before + 1);
-}
+INSTANTIATE_TEST_SUITE_P(GaussianBlur, FacadeFallbackTest,
+                         ::testing::Values(InjectedFault{"rust", "panic", FallbackCause::kPanic},
+                                           InjectedFault{"rust", "return", FallbackCause::kError},
+                                           InjectedFault{"shadow", "panic", FallbackCause::kPanic}),
+                         fault_name);
 
 }  // namespace
