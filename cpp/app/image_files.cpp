@@ -22,17 +22,6 @@ Error file_error(ErrorCategory category, const std::string& path, const std::str
   return Error(category, path + ": " + what);
 }
 
-Bytes read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw file_error(ErrorCategory::kInternal, path,
-                     std::string("cannot open: ") + std::strerror(errno));
-  }
-  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw file_error(ErrorCategory::kInternal, path, "read failed");
-  return bytes;
-}
-
 // Keeps the channels a PNM of this format can hold.
 Image for_pnm(const Image& image, FileFormat format) {
   if (format == FileFormat::kPgm) return image.channels() == 1 ? image : to_grayscale(image);
@@ -70,6 +59,17 @@ std::string system_error(const char* what) {
 }
 
 }  // namespace
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw file_error(ErrorCategory::kInternal, path,
+                     std::string("cannot open: ") + std::strerror(errno));
+  }
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw file_error(ErrorCategory::kInternal, path, "read failed");
+  return bytes;
+}
 
 void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   const std::filesystem::path target(path);

@@ -19,6 +19,9 @@ enum class FileFormat { kPng, kPgm, kPpm, kPnm };
 // The format an extension names (case-insensitive). UsageError for any other.
 FileFormat format_for_path(const std::string& path);
 
+// The file's bytes. imgkit::Error naming the file when it cannot be read.
+std::vector<std::uint8_t> read_bytes(const std::string& path);
+
 // Reads and decodes the file, converting 16-bit samples to 8 bits (the operations work
 // on 8-bit images). imgkit::Error naming the file on any failure.
 Image read_image(const std::string& path);

@@ -3,12 +3,13 @@
 //   imgkit process INPUT OUTPUT --op NAME[:key=value,...] [--op ...]
 //                  [--config FILE] [--metrics-json FILE]
 //   imgkit status [--config FILE] [--json]
+//   imgkit parity CORPUS_DIR [--config FILE] [--json FILE] [--save-mismatches DIR]
 //
 // Routing (legacy C++ or Rust, per component) comes from --config FILE, else
 // $IMGKIT_CONFIG, else the bundled config/switchyard.toml.
 //
 // Exit status: 0 success, 1 runtime error (unreadable or malformed image, failed
-// write), 2 usage error (unknown operation, bad parameter, unknown file extension,
+// write; for parity: the implementations disagree), 2 usage error (unknown operation, bad parameter, unknown file extension,
 // invalid config file).
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "imgkit/error.hpp"
 #include "imgkit/routing.hpp"
 #include "operations.hpp"
+#include "parity_command.hpp"
 #include "status_table.hpp"
 #include "switchyard/config.hpp"
 #include "switchyard/report.hpp"
@@ -45,6 +47,11 @@ struct ProcessCommand {
 struct StatusCommand {
   std::string config;
   bool json = false;
+};
+
+struct ParityCommand {
+  imgkit::cli::ParityOptions options;
+  std::string config;
 };
 
 std::optional<std::string> given(const std::string& option) {
@@ -126,6 +133,11 @@ int run_status(const StatusCommand& command) {
   return 0;
 }
 
+int run_parity(const ParityCommand& command) {
+  start_routing(command.config);  // tolerances come from the config
+  return imgkit::cli::run_parity(command.options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,9 +161,24 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--config", status.config, "switchyard config file (routing)");
   status_cmd->add_flag("--json", status.json, "print JSON instead of a table");
 
+  ParityCommand parity;
+  auto* parity_cmd = app.add_subcommand(
+      "parity",
+      "Run legacy and Rust on every PNM/PNG image under a directory and compare them; "
+      "exit 1 if anything differs beyond tolerance");
+  parity_cmd->add_option("CORPUS_DIR", parity.options.corpus_dir, "directory of images")
+      ->required();
+  parity_cmd->add_option("--config", parity.config,
+                         "switchyard config file (the tolerances to compare within)");
+  parity_cmd->add_option("--json", parity.options.json, "also write the results as JSON");
+  parity_cmd->add_option("--save-mismatches", parity.options.save_mismatches,
+                         "copy every input that made them disagree into this directory "
+                         "(rerun 'imgkit parity' on it to replay)");
+
   try {
     app.parse(argc, argv);
     if (*status_cmd) return run_status(status);
+    if (*parity_cmd) return run_parity(parity);
     return run_process(process);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

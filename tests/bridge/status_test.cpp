@@ -101,7 +101,7 @@ TEST_F(BridgeStatusTest, BadArgumentIsInvalidInputAndThrowsLikeLegacy) {
 }
 
 TEST_F(BridgeStatusTest, NonInputStatusesPassThroughThrowIfInvalidInput) {
-  const Status panic{StatusCode::kPanic, "boom"};
+  const Status panic{StatusCode::kPanic, ErrorCategory::kInvalidArgument, "boom"};
   EXPECT_EQ(&throw_if_invalid_input(panic), &panic);
 }
 

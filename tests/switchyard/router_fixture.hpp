@@ -50,7 +50,7 @@ class RouterFixture : public ::testing::Test {
   }
 
   static RustPixels fails(RustFailure kind) {
-    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed"}); };
+    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed", {}}); };
   }
 
   ManualClock clock_;

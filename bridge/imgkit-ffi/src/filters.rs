@@ -1,31 +1,25 @@
 //! Filters bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
 use fail::fail_point;
-use imgkit_kernels::{ImageView, ImageViewMut, Kernel};
+use imgkit_kernels::Kernel;
 
-use crate::status::{dimension, guarded, BridgeError, KernelStatus};
+use crate::status::ffi::ImageShape;
+use crate::status::{dimension, guarded, view, view_mut, BridgeError, KernelStatus};
 
 #[cxx::bridge(namespace = "imgkit::ffi")]
 mod ffi {
-    // ---- Shared types -------------------------------------------------------------
-    // The image geometry every filter call carries. Buffers travel beside it as slices
-    // because cxx shared structs cannot hold borrowed slices.
-    struct ImageShape {
-        width: u32,
-        height: u32,
-        channels: u32,
-    }
-
     // ---- Types defined by another bridge module ------------------------------------
     #[namespace = "imgkit::ffi"]
     extern "C++" {
         include!("imgkit_ffi_cxx/status.h");
         type KernelStatus = crate::status::ffi::KernelStatus;
+        type ImageShape = crate::status::ffi::ImageShape;
     }
 
     // ---- Rust functions C++ may call -----------------------------------------------
-    // `src` and `dst` are C++-owned buffers of shape.width * height * channels samples;
-    // on any status but Ok the contents of `dst` are unspecified.
+    // `src` and `dst` are C++-owned buffers of the shapes given (`dst` has `shape`
+    // unless a function says otherwise); on any status but Ok the contents of `dst` are
+    // unspecified.
     extern "Rust" {
         fn convolve(
             shape: &ImageShape,
@@ -42,25 +36,28 @@ mod ffi {
             sigma: f32,
             dst: &mut [u8],
         ) -> KernelStatus;
+
+        fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus;
+
+        // `dst` is 1 channel of shape's width x height.
+        fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus;
+
+        fn unsharp_mask(
+            shape: &ImageShape,
+            src: &[u8],
+            sigma: f32,
+            amount: f32,
+            dst: &mut [u8],
+        ) -> KernelStatus;
     }
 }
 
-pub use ffi::ImageShape;
-
-fn views<'a>(
-    shape: &ImageShape,
-    src: &'a [u8],
-    dst: &'a mut [u8],
-) -> Result<(ImageView<'a>, ImageViewMut<'a>), BridgeError> {
-    let (width, height, channels) = (
-        dimension(shape.width),
-        dimension(shape.height),
-        dimension(shape.channels),
-    );
-    Ok((
-        ImageView::new(src, width, height, channels)?,
-        ImageViewMut::new(dst, width, height, channels)?,
-    ))
+/// `shape` with one channel: the output of the luminance-based operations.
+pub(crate) fn gray(shape: &ImageShape) -> ImageShape {
+    ImageShape {
+        channels: 1,
+        ..*shape
+    }
 }
 
 /// Mirrors `imgkit::legacy::convolve`. Failpoint: `imgkit::convolve`.
@@ -74,13 +71,16 @@ pub fn convolve(
 ) -> KernelStatus {
     guarded("convolve", || {
         fail_point!("imgkit::convolve", |arg| Err(BridgeError::injected(arg)));
-        let (src, dst) = views(shape, src, dst)?;
         let kernel = Kernel {
             width: dimension(kernel_width),
             height: dimension(kernel_height),
             weights,
         };
-        Ok(imgkit_kernels::convolve(src, &kernel, dst)?)
+        Ok(imgkit_kernels::convolve(
+            view(shape, src)?,
+            &kernel,
+            view_mut(shape, dst)?,
+        )?)
     })
 }
 
@@ -90,7 +90,54 @@ pub fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8])
         fail_point!("imgkit::gaussian_blur", |arg| Err(BridgeError::injected(
             arg
         )));
-        let (src, dst) = views(shape, src, dst)?;
-        Ok(imgkit_kernels::gaussian_blur(src, sigma, dst)?)
+        Ok(imgkit_kernels::gaussian_blur(
+            view(shape, src)?,
+            sigma,
+            view_mut(shape, dst)?,
+        )?)
+    })
+}
+
+/// Mirrors `imgkit::legacy::box_blur`. Failpoint: `imgkit::box_blur`.
+pub fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus {
+    guarded("box_blur", || {
+        fail_point!("imgkit::box_blur", |arg| Err(BridgeError::injected(arg)));
+        Ok(imgkit_kernels::box_blur(
+            view(shape, src)?,
+            radius,
+            view_mut(shape, dst)?,
+        )?)
+    })
+}
+
+/// Mirrors `imgkit::legacy::sobel`. Failpoint: `imgkit::sobel`.
+pub fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
+    guarded("sobel", || {
+        fail_point!("imgkit::sobel", |arg| Err(BridgeError::injected(arg)));
+        Ok(imgkit_kernels::sobel(
+            view(shape, src)?,
+            view_mut(&gray(shape), dst)?,
+        )?)
+    })
+}
+
+/// Mirrors `imgkit::legacy::unsharp_mask`. Failpoint: `imgkit::unsharp_mask`.
+pub fn unsharp_mask(
+    shape: &ImageShape,
+    src: &[u8],
+    sigma: f32,
+    amount: f32,
+    dst: &mut [u8],
+) -> KernelStatus {
+    guarded("unsharp_mask", || {
+        fail_point!("imgkit::unsharp_mask", |arg| Err(BridgeError::injected(
+            arg
+        )));
+        Ok(imgkit_kernels::unsharp_mask(
+            view(shape, src)?,
+            sigma,
+            amount,
+            view_mut(shape, dst)?,
+        )?)
     })
 }

@@ -11,14 +11,23 @@
 //!
 //! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
 
+mod codecs;
 mod filters;
+mod geometry;
 mod status;
+mod tone;
 
-pub use status::ffi::{KernelStatus, StatusCode};
+pub use status::ffi::{ImageShape, InputError, KernelStatus, StatusCode};
 pub use status::{configure_failpoint, remove_failpoint};
 
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions
 /// through the generated headers.
 pub mod entry {
-    pub use crate::filters::{convolve, gaussian_blur, ImageShape};
+    pub use crate::codecs::{
+        decode_u16, decode_u8, encode_u16, encode_u8, read_header, Codec, DecodedHeader,
+    };
+    pub use crate::filters::{box_blur, convolve, gaussian_blur, sobel, unsharp_mask};
+    pub use crate::geometry::{check_resize_target, flip, resize, rotate90, FlipAxis, ResizeFilter};
+    pub use crate::tone::{equalize, histogram, otsu_level, otsu_threshold, to_grayscale};
+    pub use crate::status::ffi::ImageShape;
 }

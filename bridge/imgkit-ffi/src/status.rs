@@ -3,7 +3,8 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use imgkit_kernels::KernelError;
+use imgkit_codecs::{CodecError, ErrorCategory};
+use imgkit_kernels::{ImageView, ImageViewMut, KernelError};
 
 pub use ffi::KernelStatus;
 
@@ -26,11 +27,33 @@ pub mod ffi {
         Internal,
     }
 
+    /// Which of legacy's error categories an `InvalidInput` status stands for, so that
+    /// C++ can tell whether both implementations rejected an input alike.
+    #[derive(Debug)]
+    enum InputError {
+        /// Not an input error (any code but `InvalidInput`).
+        None,
+        InvalidArgument,
+        MalformedData,
+        Unsupported,
+        LimitExceeded,
+    }
+
     /// The outcome of one bridged call: a code and, unless `Ok`, a message for people.
     #[derive(Debug)]
     struct KernelStatus {
         code: StatusCode,
+        input_error: InputError,
         message: String,
+    }
+
+    /// The geometry of an 8-bit image every kernel call carries. Buffers travel beside
+    /// it as slices because cxx shared structs cannot hold borrowed slices.
+    #[derive(Debug, Clone, Copy)]
+    struct ImageShape {
+        width: u32,
+        height: u32,
+        channels: u32,
     }
 
     // ---- Rust functions C++ may call -----------------------------------------------
@@ -48,7 +71,11 @@ pub mod ffi {
 #[derive(Debug)]
 pub(crate) enum BridgeError {
     Kernel(KernelError),
+    Codec(CodecError),
     Injected(String),
+    /// C++ passed a value this build's bridge does not know: the two sides were built
+    /// from different sources.
+    Internal(String),
 }
 
 impl BridgeError {
@@ -56,6 +83,11 @@ impl BridgeError {
     /// message.
     pub(crate) fn injected(arg: Option<String>) -> Self {
         BridgeError::Injected(arg.unwrap_or_else(|| "return".to_owned()))
+    }
+
+    /// A shared enum arrived with a value outside its variants.
+    pub(crate) fn unknown_enum(what: &str, repr: u8) -> Self {
+        BridgeError::Internal(format!("unknown {what} {repr} (C++ and Rust built apart?)"))
     }
 }
 
@@ -65,10 +97,17 @@ impl From<KernelError> for BridgeError {
     }
 }
 
+impl From<CodecError> for BridgeError {
+    fn from(error: CodecError) -> Self {
+        BridgeError::Codec(error)
+    }
+}
+
 impl ffi::KernelStatus {
     pub fn ok() -> Self {
         Self {
             code: ffi::StatusCode::Ok,
+            input_error: ffi::InputError::None,
             message: String::new(),
         }
     }
@@ -76,8 +115,31 @@ impl ffi::KernelStatus {
     fn failed(code: ffi::StatusCode, message: impl Into<String>) -> Self {
         Self {
             code,
+            input_error: ffi::InputError::None,
             message: message.into(),
         }
+    }
+
+    fn rejected(input_error: ffi::InputError, message: impl Into<String>) -> Self {
+        Self {
+            code: ffi::StatusCode::InvalidInput,
+            input_error,
+            message: message.into(),
+        }
+    }
+
+    /// The status of a codec's refusal: its category, or `Internal` for a codec bug.
+    fn of_codec(error: CodecError) -> Self {
+        let input_error = match error.category {
+            ErrorCategory::InvalidArgument => ffi::InputError::InvalidArgument,
+            ErrorCategory::MalformedData => ffi::InputError::MalformedData,
+            ErrorCategory::Unsupported => ffi::InputError::Unsupported,
+            ErrorCategory::LimitExceeded => ffi::InputError::LimitExceeded,
+            ErrorCategory::Internal => {
+                return Self::failed(ffi::StatusCode::Internal, error.message)
+            }
+        };
+        Self::rejected(input_error, error.message)
     }
 
     pub fn is_ok(&self) -> bool {
@@ -97,8 +159,13 @@ pub(crate) fn guarded(
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => ffi::KernelStatus::ok(),
         Ok(Err(BridgeError::Kernel(KernelError::InvalidArgument(message)))) => {
-            ffi::KernelStatus::failed(ffi::StatusCode::InvalidInput, message)
+            ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
         }
+        Ok(Err(BridgeError::Codec(error))) => ffi::KernelStatus::of_codec(error),
+        Ok(Err(BridgeError::Internal(message))) => ffi::KernelStatus::failed(
+            ffi::StatusCode::Internal,
+            format!("{operation}: {message}"),
+        ),
         Ok(Err(BridgeError::Injected(message))) => ffi::KernelStatus::failed(
             ffi::StatusCode::InjectedFault,
             format!("{operation}: injected fault: {message}"),
@@ -128,12 +195,38 @@ pub(crate) fn dimension(value: u32) -> usize {
     usize::try_from(value).expect("u32 fits in usize on supported targets")
 }
 
+/// Borrows a C++ input image as a kernel view, checking `samples` against `shape`.
+pub(crate) fn view<'a>(
+    shape: &ffi::ImageShape,
+    samples: &'a [u8],
+) -> Result<ImageView<'a>, BridgeError> {
+    Ok(ImageView::new(
+        samples,
+        dimension(shape.width),
+        dimension(shape.height),
+        dimension(shape.channels),
+    )?)
+}
+
+/// Borrows a C++ output image as a kernel view, checking `samples` against `shape`.
+pub(crate) fn view_mut<'a>(
+    shape: &ffi::ImageShape,
+    samples: &'a mut [u8],
+) -> Result<ImageViewMut<'a>, BridgeError> {
+    Ok(ImageViewMut::new(
+        samples,
+        dimension(shape.width),
+        dimension(shape.height),
+        dimension(shape.channels),
+    )?)
+}
+
 #[cfg(feature = "failpoints")]
 pub fn configure_failpoint(name: &str, actions: &str) -> ffi::KernelStatus {
     match fail::cfg(name, actions) {
         Ok(()) => ffi::KernelStatus::ok(),
-        Err(message) => ffi::KernelStatus::failed(
-            ffi::StatusCode::InvalidInput,
+        Err(message) => ffi::KernelStatus::rejected(
+            ffi::InputError::InvalidArgument,
             format!("failpoint {name}: bad actions {actions:?}: {message}"),
         ),
     }
@@ -179,7 +272,32 @@ mod tests {
             Err(KernelError::InvalidArgument("sigma must be positive".into()).into())
         });
         assert_eq!(status.code, ffi::StatusCode::InvalidInput);
+        assert_eq!(status.input_error, ffi::InputError::InvalidArgument);
         assert_eq!(status.message, "sigma must be positive");
+    }
+
+    #[test]
+    fn a_codec_error_keeps_its_category() {
+        for (category, expected) in [
+            (ErrorCategory::InvalidArgument, ffi::InputError::InvalidArgument),
+            (ErrorCategory::MalformedData, ffi::InputError::MalformedData),
+            (ErrorCategory::Unsupported, ffi::InputError::Unsupported),
+            (ErrorCategory::LimitExceeded, ffi::InputError::LimitExceeded),
+        ] {
+            let status = guarded("probe", || Err(CodecError::new(category, "bad").into()));
+            assert_eq!(status.code, ffi::StatusCode::InvalidInput);
+            assert_eq!(status.input_error, expected);
+            assert_eq!(status.message, "bad");
+        }
+    }
+
+    #[test]
+    fn a_codec_internal_error_is_not_the_callers() {
+        let status = guarded("probe", || {
+            Err(CodecError::new(ErrorCategory::Internal, "deflate failed").into())
+        });
+        assert_eq!(status.code, ffi::StatusCode::Internal);
+        assert_eq!(status.input_error, ffi::InputError::None);
     }
 
     #[test]

@@ -1,42 +1,33 @@
-// Codec facades. No codec has a Rust port yet: each routes to legacy, counted.
-#include "imgkit/legacy/codecs.hpp"
-
-#include "components.hpp"
+// Codec facades: every call routed between legacy and the Rust codecs.
 #include "facade.hpp"
 #include "imgkit/imgkit.hpp"
 
 namespace imgkit {
 
-using routing::Component;
-using routing::id;
-using routing::route_legacy;
+using routing::DecodePng;
+using routing::DecodePnm;
+using routing::EncodePng;
+using routing::EncodePnm;
+using routing::route;
 
 DecodedImage decode_pnm(const Bytes& bytes, const DecodeLimits& limits) {
-  return route_legacy<DecodedImage>(id(Component::kDecodePnm),
-                                    [&] { return legacy::decode_pnm(bytes, limits); });
+  return route<DecodePnm>(bytes, limits);
 }
 
 Bytes encode_pnm(const Image& image, PnmEncoding encoding) {
-  return route_legacy<Bytes>(id(Component::kEncodePnm),
-                             [&] { return legacy::encode_pnm(image, encoding); });
+  return route<EncodePnm>(image, encoding);
 }
 
 Bytes encode_pnm(const Image16& image, PnmEncoding encoding) {
-  return route_legacy<Bytes>(id(Component::kEncodePnm),
-                             [&] { return legacy::encode_pnm(image, encoding); });
+  return route<EncodePnm>(image, encoding);
 }
 
 DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits) {
-  return route_legacy<DecodedImage>(id(Component::kDecodePng),
-                                    [&] { return legacy::decode_png(bytes, limits); });
+  return route<DecodePng>(bytes, limits);
 }
 
-Bytes encode_png(const Image& image) {
-  return route_legacy<Bytes>(id(Component::kEncodePng), [&] { return legacy::encode_png(image); });
-}
+Bytes encode_png(const Image& image) { return route<EncodePng>(image); }
 
-Bytes encode_png(const Image16& image) {
-  return route_legacy<Bytes>(id(Component::kEncodePng), [&] { return legacy::encode_png(image); });
-}
+Bytes encode_png(const Image16& image) { return route<EncodePng>(image); }
 
 }  // namespace imgkit

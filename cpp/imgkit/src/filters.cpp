@@ -1,42 +1,32 @@
-// Filter facades. convolve and gaussian_blur have Rust ports; the others route to legacy.
-#include "imgkit/legacy/filters.hpp"
-
-#include "components.hpp"
+// Filter facades: every call routed between legacy and the Rust kernels.
 #include "facade.hpp"
-#include "imgkit/bridge/kernels.hpp"
 #include "imgkit/imgkit.hpp"
 
 namespace imgkit {
 
-using routing::Component;
-using routing::id;
-using routing::route_image;
-using routing::route_legacy;
+using routing::BoxBlur;
+using routing::Convolve;
+using routing::GaussianBlur;
+using routing::Sobel;
+using routing::UnsharpMask;
+using routing::route;
 
 Image convolve(const Image& image, const Kernel& kernel) {
-  return route_image(
-      id(Component::kConvolve), image, [&] { return legacy::convolve(image, kernel); },
-      [&](Image& out) { return bridge::convolve(image, kernel, out); });
+  return route<Convolve>(image, kernel);
 }
 
 Image gaussian_blur(const Image& image, float sigma) {
-  return route_image(
-      id(Component::kGaussianBlur), image, [&] { return legacy::gaussian_blur(image, sigma); },
-      [&](Image& out) { return bridge::gaussian_blur(image, sigma, out); });
+  return route<GaussianBlur>(image, sigma);
 }
 
 Image box_blur(const Image& image, std::uint32_t radius) {
-  return route_legacy<Image>(id(Component::kBoxBlur),
-                             [&] { return legacy::box_blur(image, radius); });
+  return route<BoxBlur>(image, radius);
 }
 
-Image sobel(const Image& image) {
-  return route_legacy<Image>(id(Component::kSobel), [&] { return legacy::sobel(image); });
-}
+Image sobel(const Image& image) { return route<Sobel>(image); }
 
 Image unsharp_mask(const Image& image, float sigma, float amount) {
-  return route_legacy<Image>(id(Component::kUnsharpMask),
-                             [&] { return legacy::unsharp_mask(image, sigma, amount); });
+  return route<UnsharpMask>(image, sigma, amount);
 }
 
 }  // namespace imgkit

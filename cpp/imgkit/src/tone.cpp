@@ -1,38 +1,24 @@
-// Tone facades. No Rust port yet: each routes to legacy, counted.
-#include "imgkit/legacy/tone.hpp"
-
-#include "components.hpp"
+// Tone facades: every call routed between legacy and the Rust kernels.
 #include "facade.hpp"
 #include "imgkit/imgkit.hpp"
 
 namespace imgkit {
 
-using routing::Component;
-using routing::id;
-using routing::route_legacy;
+using routing::Equalize;
+using routing::HistogramPort;
+using routing::OtsuLevel;
+using routing::OtsuThreshold;
+using routing::ToGrayscale;
+using routing::route;
 
-Image to_grayscale(const Image& image) {
-  return route_legacy<Image>(id(Component::kToGrayscale),
-                             [&] { return legacy::to_grayscale(image); });
-}
+Image to_grayscale(const Image& image) { return route<ToGrayscale>(image); }
 
-std::vector<Histogram> histogram(const Image& image) {
-  return route_legacy<std::vector<Histogram>>(id(Component::kHistogram),
-                                              [&] { return legacy::histogram(image); });
-}
+std::vector<Histogram> histogram(const Image& image) { return route<HistogramPort>(image); }
 
-Image equalize(const Image& image) {
-  return route_legacy<Image>(id(Component::kEqualize), [&] { return legacy::equalize(image); });
-}
+Image equalize(const Image& image) { return route<Equalize>(image); }
 
-std::uint8_t otsu_level(const Image& image) {
-  return route_legacy<std::uint8_t>(id(Component::kOtsuLevel),
-                                    [&] { return legacy::otsu_level(image); });
-}
+std::uint8_t otsu_level(const Image& image) { return route<OtsuLevel>(image); }
 
-Image otsu_threshold(const Image& image) {
-  return route_legacy<Image>(id(Component::kOtsuThreshold),
-                             [&] { return legacy::otsu_threshold(image); });
-}
+Image otsu_threshold(const Image& image) { return route<OtsuThreshold>(image); }
 
 }  // namespace imgkit

@@ -20,9 +20,13 @@
 
 mod error;
 mod filters;
+mod geometry;
 mod image;
 mod sampling;
+mod tone;
 
 pub use error::KernelError;
-pub use filters::{convolve, gaussian_blur, gaussian_radius, gaussian_weights, Kernel};
+pub use filters::*;
+pub use geometry::*;
 pub use image::{ImageView, ImageViewMut, Shape};
+pub use tone::*;

@@ -10,7 +10,7 @@
 //         [&] { return legacy::gaussian_blur(src, sigma); },            // T()
 //         [&]() -> RustResult<Image> { ... bridge call ... },           // RustResult<T>()
 //         [&](const Image& a, const Image& b, std::uint32_t tolerance)  // optional<Mismatch>
-//         { return compare_images(src, a, b, tolerance); });
+//         { return compare_answers(a, b, tolerance); });
 //   }
 //
 // Modes: legacy (legacy answers), shadow (legacy answers; a sampled share of calls also
@@ -56,6 +56,9 @@ enum class RustFailure : std::uint8_t {
 struct RustError {
   RustFailure kind = RustFailure::kError;
   std::string message;
+  // For kInputError: the error category the Rust side gave, in the facade's own words
+  // (imgkit: "malformed_data", ...). The router never reads it; parity checks do.
+  std::string category;
 };
 
 // What a facade's Rust callable returns: Rust's answer, or why there is none.

@@ -1,9 +1,12 @@
 //! Dense 2-D correlation with clamped borders.
 
+use multiversion::multiversion;
+use multiversion::target::match_target;
+
 use super::{correlate_row, for_each_band, rows_per_band, Kernel, Schedule, Tap};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
-use crate::sampling::{clamped_index, pad_row_clamped, round_to_u8};
+use crate::sampling::{clamped_index, pad_span_clamped, round_to_u8};
 
 /// Largest kernel side legacy accepts.
 const MAX_KERNEL_SIDE: usize = 255;
@@ -67,56 +70,105 @@ pub(crate) fn convolve_scheduled(
     kernel: &Kernel<'_>,
     mut dst: ImageViewMut<'_>,
 ) {
-    let Shape {
-        width,
-        height,
-        channels,
-    } = src.shape();
     let row_len = src.shape().row_len();
-    let (radius_x, radius_y) = (kernel.width / 2, kernel.height / 2);
-    let padded_len = (width + 2 * radius_x) * channels;
-    let samples = src.samples();
     // Each band pads the source rows it reads; bands of at least twice the kernel height
     // keep the rows padded twice (shared with a neighbouring band) a minority.
     let band_rows = rows_per_band(row_len * kernel.weights.len(), 2 * kernel.height);
-
+    let job = Job {
+        samples: src.samples(),
+        shape: src.shape(),
+        kernel,
+        band_rows,
+    };
     for_each_band(
         schedule,
         dst.samples_mut(),
         band_rows * row_len,
-        Vec::new,
-        |padded, index, band| {
-            let first_y = index * band_rows;
-            let last_y = first_y + band.len() / row_len - 1;
-            let first_source = clamped_index(first_y, 0, radius_y, height);
-            let last_source = clamped_index(last_y, kernel.height - 1, radius_y, height);
-
-            padded.clear();
-            padded.resize((last_source - first_source + 1) * padded_len, 0.0);
-            for (source_row, padded_row) in samples
-                .chunks_exact(row_len)
-                .skip(first_source)
-                .zip(padded.chunks_exact_mut(padded_len))
-            {
-                pad_row_clamped(source_row, channels, radius_x, padded_row);
-            }
-
-            let mut taps: Vec<Tap> = Vec::with_capacity(kernel.weights.len());
-            for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
-                taps.clear();
-                for (j, weights_row) in kernel.weights.chunks_exact(kernel.width).enumerate() {
-                    let row_start =
-                        (clamped_index(y, j, radius_y, height) - first_source) * padded_len;
-                    taps.extend(
-                        weights_row
-                            .iter()
-                            .enumerate()
-                            .filter(|&(_, &weight)| weight != 0.0)
-                            .map(|(i, &weight)| (weight, row_start + i * channels)),
-                    );
-                }
-                correlate_row(padded, &taps, out_row, round_to_u8);
-            }
-        },
+        Scratch::default,
+        |scratch, index, band| convolve_band(&job, scratch, index, band),
     );
+}
+
+/// What every band of one [`convolve_scheduled`] call shares.
+struct Job<'a, 'k> {
+    samples: &'a [u8],
+    shape: Shape,
+    kernel: &'k Kernel<'k>,
+    band_rows: usize,
+}
+
+/// One thread's scratch for [`convolve_scheduled`].
+#[derive(Default)]
+struct Scratch {
+    /// The source rows a band reads, as `f32`, each padded by `kernel.width / 2` edge
+    /// pixels on both sides.
+    padded: Vec<f32>,
+    /// The taps of the current output row.
+    taps: Vec<Tap>,
+}
+
+/// Band `index` of the output, compiled for the best vector instruction set the CPU has
+/// (AVX-512, AVX2, or the target's baseline): the arithmetic is the same in each, only
+/// the block size changes.
+#[multiversion(targets(
+    "x86_64+avx+avx2+avx512f+avx512bw+avx512vl",
+    "x86_64+avx+avx2"
+))]
+fn convolve_band<'a, 'k>(job: &Job<'a, 'k>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
+    match_target! {
+        "x86_64+avx+avx2+avx512f+avx512bw+avx512vl" => convolve_band_with::<128>(job, scratch, index, band),
+        "x86_64+avx+avx2" => convolve_band_with::<64>(job, scratch, index, band),
+        _ => convolve_band_with::<32>(job, scratch, index, band),
+    }
+}
+
+/// [`convolve_band`] with blocks of `N` outputs.
+#[inline(always)]
+fn convolve_band_with<const N: usize>(
+    job: &Job<'_, '_>,
+    scratch: &mut Scratch,
+    index: usize,
+    band: &mut [u8],
+) {
+    let Shape {
+        width,
+        height,
+        channels,
+    } = job.shape;
+    let kernel = job.kernel;
+    let row_len = job.shape.row_len();
+    let (radius_x, radius_y) = (kernel.width / 2, kernel.height / 2);
+    let padded_len = (width + 2 * radius_x) * channels;
+    let first_y = index * job.band_rows;
+    let last_y = first_y + band.len() / row_len - 1;
+    let first_source = clamped_index(first_y, 0, radius_y, height);
+    let last_source = clamped_index(last_y, kernel.height - 1, radius_y, height);
+
+    let padded = &mut scratch.padded;
+    padded.clear();
+    padded.resize((last_source - first_source + 1) * padded_len, 0.0);
+    for (source_row, padded_row) in job
+        .samples
+        .chunks_exact(row_len)
+        .skip(first_source)
+        .zip(padded.chunks_exact_mut(padded_len))
+    {
+        pad_span_clamped(source_row, channels, 0, radius_x, padded_row);
+    }
+
+    let taps = &mut scratch.taps;
+    for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
+        taps.clear();
+        for (j, weights_row) in kernel.weights.chunks_exact(kernel.width).enumerate() {
+            let row_start = (clamped_index(y, j, radius_y, height) - first_source) * padded_len;
+            taps.extend(
+                weights_row
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &weight)| weight != 0.0)
+                    .map(|(i, &weight)| (weight, row_start + i * channels)),
+            );
+        }
+        correlate_row::<N, _>(padded, taps, out_row, round_to_u8);
+    }
 }

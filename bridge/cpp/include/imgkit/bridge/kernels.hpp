@@ -10,9 +10,13 @@
 //   if (!s.ok()) { /* s.code says why; out is unspecified */ }
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "imgkit/error.hpp"
 #include "imgkit/image.hpp"
 #include "imgkit/params.hpp"
 
@@ -30,18 +34,41 @@ std::string_view to_string(StatusCode code) noexcept;
 
 struct Status {
   StatusCode code = StatusCode::kOk;
+  // For kInvalidInput: the category legacy uses for the same rejection.
+  ErrorCategory category = ErrorCategory::kInvalidArgument;
   std::string message;
 
   bool ok() const noexcept { return code == StatusCode::kOk; }
 };
 
-// Throws imgkit::Error(kInvalidArgument) with the status message when the status is
-// kInvalidInput — the caller's error surfaces exactly as legacy reports it — and
+// Throws imgkit::Error(status.category) with the status message when the status is
+// kInvalidInput — the caller's error surfaces in the category legacy reports — and
 // returns the status unchanged otherwise.
 const Status& throw_if_invalid_input(const Status& status);
 
+// ---- Filters: dst has src's shape, except sobel's (1 channel) ----------------------
 Status convolve(const Image& src, const Kernel& kernel, Image& dst);
 Status gaussian_blur(const Image& src, float sigma, Image& dst);
+Status box_blur(const Image& src, std::uint32_t radius, Image& dst);
+Status sobel(const Image& src, Image& dst);
+Status unsharp_mask(const Image& src, float sigma, float amount, Image& dst);
+
+// ---- Geometry ------------------------------------------------------------------------
+// kOk when width x height is a target resize accepts: ask before allocating dst.
+Status check_resize_target(std::uint32_t width, std::uint32_t height);
+// dst's size is the target; it has src's channels.
+Status resize(const Image& src, ResizeFilter filter, Image& dst);
+Status flip(const Image& src, FlipAxis axis, Image& dst);
+// dst is src.height() x src.width().
+Status rotate90(const Image& src, Image& dst);
+
+// ---- Tone: gray outputs are 1 channel of src's size -----------------------------------
+Status to_grayscale(const Image& src, Image& gray);
+// counts must hold src.channels() histograms.
+Status histogram(const Image& src, std::vector<std::array<std::uint64_t, 256>>& counts);
+Status equalize(const Image& src, Image& dst);
+Status otsu_level(const Image& src, std::uint8_t& level);
+Status otsu_threshold(const Image& src, Image& gray);
 
 // Failpoints inside the Rust library (fail-rs action syntax, e.g. "panic", "return",
 // "50%return", "off"). kInvalidInput when the actions do not parse.
