@@ -68,10 +68,10 @@ void run(benchmark::State& state, std::uint32_t channels, Call call) {
 
 const imgkit::Kernel kSharpen{3, 3, {0, -1, 0, -1, 5, -1, 0, -1, 0}};
 
-#define IMGKIT_COMPONENT(name, channels, expression)                                  \
-  void BM_##name(benchmark::State& state) {                                           \
-    run(state, channels, [](const Image& i) { return expression; });                  \
-  }                                                                                   \
+#define IMGKIT_COMPONENT(name, channels, expression)                 \
+  void BM_##name(benchmark::State& state) {                          \
+    run(state, channels, [](const Image& i) { return expression; }); \
+  }                                                                  \
   BENCHMARK(BM_##name)->ArgsProduct({{0, 1}, {256, 1024}})->Unit(benchmark::kMicrosecond)
 
 IMGKIT_COMPONENT(convolve, 3, imgkit::convolve(i, kSharpen));

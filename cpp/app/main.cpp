@@ -9,8 +9,8 @@
 // $IMGKIT_CONFIG, else the bundled config/switchyard.toml.
 //
 // Exit status: 0 success, 1 runtime error (unreadable or malformed image, failed
-// write; for parity: the implementations disagree), 2 usage error (unknown operation, bad parameter, unknown file extension,
-// invalid config file).
+// write; for parity: the implementations disagree), 2 usage error (unknown operation, bad
+// parameter, unknown file extension, invalid config file).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>

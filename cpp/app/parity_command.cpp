@@ -99,8 +99,8 @@ void print_table(const std::map<std::string, Tally>& tallies, std::size_t files)
   for (const auto& [name, t] : tallies) {
     const double legacy = median(t.legacy_ms);
     const double rust = median(t.rust_ms);
-    std::printf("%-15s %6zu %8zu %9zu %10zu %8s %10s %10s %8s\n", name.c_str(), t.cases,
-                t.matches, t.both_rejected, t.mismatches,
+    std::printf("%-15s %6zu %8zu %9zu %10zu %8s %10s %10s %8s\n", name.c_str(), t.cases, t.matches,
+                t.both_rejected, t.mismatches,
                 t.mismatches ? std::to_string(t.max_difference).c_str() : "-",
                 fixed(legacy, 3).c_str(), fixed(rust, 3).c_str(),
                 rust > 0 ? (fixed(legacy / rust, 2) + "x").c_str() : "-");
@@ -108,9 +108,10 @@ void print_table(const std::map<std::string, Tally>& tallies, std::size_t files)
       std::printf("%-15s   %zu error-category disagreement(s)\n", "", t.error_disagreements);
     }
   }
-  std::printf("%zu files; 'rejected': both implementations rejected the input alike; times "
-              "are medians per case\n",
-              files);
+  std::printf(
+      "%zu files; 'rejected': both implementations rejected the input alike; times "
+      "are medians per case\n",
+      files);
 }
 
 nlohmann::json to_json(const std::map<std::string, Tally>& tallies,
@@ -154,8 +155,8 @@ int run_parity(const ParityOptions& options) {
       tallies[c.component].add(c);
       if (c.agrees()) continue;
       std::cerr << "imgkit parity: " << to_string(c.verdict) << ": " << c.component
-                << (c.parameters.empty() ? "" : " (" + c.parameters + ")") << ": "
-                << file.string() << ": " << c.detail << '\n';
+                << (c.parameters.empty() ? "" : " (" + c.parameters + ")") << ": " << file.string()
+                << ": " << c.detail << '\n';
       disagreements.push_back({{"file", file.string()},
                                {"component", c.component},
                                {"parameters", c.parameters},

@@ -8,8 +8,8 @@ namespace imgkit::cli {
 
 struct ParityOptions {
   std::string corpus_dir;
-  std::string json;              // write the results here as JSON ("" = don't)
-  std::string save_mismatches;   // copy inputs that disagree here ("" = don't)
+  std::string json;             // write the results here as JSON ("" = don't)
+  std::string save_mismatches;  // copy inputs that disagree here ("" = don't)
 };
 
 // Prints the table; returns 0 when nothing differs beyond tolerance, 1 otherwise.

@@ -24,13 +24,13 @@ namespace {
 
 using imgkit::Image;
 using imgkit::testing::Answer;
+using imgkit::testing::calls;
 using imgkit::testing::component_calls;
 using imgkit::testing::ComponentCall;
-using imgkit::testing::max_difference;
-using imgkit::testing::calls;
 using imgkit::testing::ConfigFile;
 using imgkit::testing::fallbacks;
 using imgkit::testing::generated_image;
+using imgkit::testing::max_difference;
 using imgkit::testing::route_by;
 using switchyard::FallbackCause;
 using switchyard::Route;
@@ -127,12 +127,11 @@ std::string case_name(const ::testing::TestParamInfo<FacadeModeTest::ParamType>&
          std::get<1>(info.param);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryComponent, FacadeModeTest,
-                         ::testing::Combine(::testing::Range<std::size_t>(
-                                                0, component_calls().size()),
-                                            ::testing::Values("legacy", "shadow", "canary",
-                                                              "rust")),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    EveryComponent, FacadeModeTest,
+    ::testing::Combine(::testing::Range<std::size_t>(0, component_calls().size()),
+                       ::testing::Values("legacy", "shadow", "canary", "rust")),
+    case_name);
 
 // Bad input in every mode: the caller gets legacy's error category, and the rejection is
 // the caller's, not a Rust failure — nothing falls back, the breaker stays closed.
@@ -146,19 +145,29 @@ struct BadCall {
 const std::vector<BadCall>& bad_calls() {
   static const std::vector<BadCall> all = {
       {"decode_pnm", "truncated_raster", imgkit::ErrorCategory::kMalformedData,
-       [] { imgkit::decode_pnm({'P', '5', ' ', '4', ' ', '4', ' ', '2', '5', '5', '\n', 1, 2}); }},
+       [] {
+         imgkit::decode_pnm({'P', '5', ' ', '4', ' ', '4', ' ', '2', '5', '5', '\n', 1, 2});
+       }},
       {"decode_pnm", "maxval_zero", imgkit::ErrorCategory::kMalformedData,
-       [] { imgkit::decode_pnm({'P', '5', ' ', '1', ' ', '1', ' ', '0', '\n', 0}); }},
+       [] {
+         imgkit::decode_pnm({'P', '5', ' ', '1', ' ', '1', ' ', '0', '\n', 0});
+       }},
       {"decode_pnm", "over_pixel_limit", imgkit::ErrorCategory::kLimitExceeded,
-       [] { imgkit::decode_pnm({'P', '5', ' ', '9', ' ', '9', ' ', '9', '\n'}, {80}); }},
+       [] {
+         imgkit::decode_pnm({'P', '5', ' ', '9', ' ', '9', ' ', '9', '\n'}, {80});
+       }},
       {"decode_png", "bad_magic", imgkit::ErrorCategory::kMalformedData,
-       [] { imgkit::decode_png({'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0}); }},
+       [] {
+         imgkit::decode_png({'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0});
+       }},
       {"decode_png", "empty", imgkit::ErrorCategory::kInvalidArgument,
        [] { imgkit::decode_png({}); }},
       {"encode_pnm", "rgba", imgkit::ErrorCategory::kUnsupported,
        [] { imgkit::encode_pnm(generated_image(3, 2, 4)); }},
       {"convolve", "even_kernel", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::convolve(generated_image(4, 4, 1), imgkit::Kernel{2, 2, {1, 1, 1, 1}}); }},
+       [] {
+         imgkit::convolve(generated_image(4, 4, 1), imgkit::Kernel{2, 2, {1, 1, 1, 1}});
+       }},
       {"gaussian_blur", "negative_sigma", imgkit::ErrorCategory::kInvalidArgument,
        [] { imgkit::gaussian_blur(generated_image(4, 4, 1), -1.0f); }},
       {"box_blur", "huge_radius", imgkit::ErrorCategory::kInvalidArgument,

@@ -131,8 +131,9 @@ TEST_P(CodecErrorParityTest, BothRejectWithTheSameCategory) {
   EXPECT_EQ(*legacy, c.category) << "legacy's category";
 
   DecodedImage image{Image(1, 1, 1)};
-  const bridge::Status rust = c.format == Format::kPng ? bridge::decode_png(c.bytes, c.limits, image)
-                                                       : bridge::decode_pnm(c.bytes, c.limits, image);
+  const bridge::Status rust = c.format == Format::kPng
+                                  ? bridge::decode_png(c.bytes, c.limits, image)
+                                  : bridge::decode_pnm(c.bytes, c.limits, image);
   ASSERT_EQ(rust.code, bridge::StatusCode::kInvalidInput) << rust.message;
   EXPECT_EQ(rust.category, c.category) << rust.message;
   EXPECT_FALSE(rust.message.empty());

@@ -15,10 +15,10 @@
 namespace imgkit {
 namespace {
 
+using imgkit::testing::generated_image;
 using parity::Case;
 using parity::FileFormat;
 using parity::Verdict;
-using imgkit::testing::generated_image;
 
 const Case& find_case(const std::vector<Case>& cases, const std::string& component) {
   const auto it = std::find_if(cases.begin(), cases.end(),

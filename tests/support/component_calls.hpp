@@ -59,8 +59,8 @@ inline std::uint64_t max_difference(const Answer& a, const Answer& b) {
   }
   std::uint64_t worst = 0;
   for (std::size_t i = 0; i < a.values.size(); ++i) {
-    worst = std::max(worst, a.values[i] > b.values[i] ? a.values[i] - b.values[i]
-                                                       : b.values[i] - a.values[i]);
+    worst = std::max(
+        worst, a.values[i] > b.values[i] ? a.values[i] - b.values[i] : b.values[i] - a.values[i]);
   }
   return worst;
 }
@@ -78,8 +78,8 @@ inline Image without_alpha(const Image& image) {
 }
 
 struct ComponentCall {
-  std::string name;       // the component, as the config file names it
-  std::string variant;    // which call of it, for test names ("" for the only one)
+  std::string name;         // the component, as the config file names it
+  std::string variant;      // which call of it, for test names ("" for the only one)
   std::uint32_t tolerance;  // the component's documented tolerance
   std::function<Answer(const Image&)> facade;
   std::function<Answer(const Image&)> legacy;
@@ -97,8 +97,8 @@ inline const std::vector<ComponentCall>& component_calls() {
        }},
       {"decode_pnm", "16bit_plain", 0,
        [](const Image& i) {
-         return answer_of(decode_pnm(
-             legacy::encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain)));
+         return answer_of(
+             decode_pnm(legacy::encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain)));
        },
        [](const Image& i) {
          return answer_of(legacy::decode_pnm(
@@ -138,12 +138,12 @@ inline const std::vector<ComponentCall>& component_calls() {
        [](const Image& i) { return answer_of(legacy::box_blur(i, 2)); }},
       {"sobel", "", 0, [](const Image& i) { return answer_of(sobel(i)); },
        [](const Image& i) { return answer_of(legacy::sobel(i)); }},
-      {"unsharp_mask", "", 1,
-       [](const Image& i) { return answer_of(unsharp_mask(i, 1.5f, 0.8f)); },
+      {"unsharp_mask", "", 1, [](const Image& i) { return answer_of(unsharp_mask(i, 1.5f, 0.8f)); },
        [](const Image& i) { return answer_of(legacy::unsharp_mask(i, 1.5f, 0.8f)); }},
       {"resize", "bilinear_up", 0,
        [](const Image& i) {
-         return answer_of(resize(i, i.width() * 3 / 2 + 1, i.height() + 2, ResizeFilter::kBilinear));
+         return answer_of(
+             resize(i, i.width() * 3 / 2 + 1, i.height() + 2, ResizeFilter::kBilinear));
        },
        [](const Image& i) {
          return answer_of(
@@ -161,7 +161,8 @@ inline const std::vector<ComponentCall>& component_calls() {
       {"flip", "horizontal", 0,
        [](const Image& i) { return answer_of(flip(i, FlipAxis::kHorizontal)); },
        [](const Image& i) { return answer_of(legacy::flip(i, FlipAxis::kHorizontal)); }},
-      {"flip", "vertical", 0, [](const Image& i) { return answer_of(flip(i, FlipAxis::kVertical)); },
+      {"flip", "vertical", 0,
+       [](const Image& i) { return answer_of(flip(i, FlipAxis::kVertical)); },
        [](const Image& i) { return answer_of(legacy::flip(i, FlipAxis::kVertical)); }},
       {"rotate90", "", 0, [](const Image& i) { return answer_of(rotate90(i)); },
        [](const Image& i) { return answer_of(legacy::rotate90(i)); }},

@@ -76,8 +76,8 @@ inline void require_shape(const Image& dst, std::uint32_t width, std::uint32_t h
                           std::uint32_t channels, const char* operation) {
   if (dst.width() != width || dst.height() != height || dst.channels() != channels) {
     throw Error(ErrorCategory::kInvalidArgument,
-                std::string(operation) + ": output image is " + std::to_string(dst.width()) +
-                    "x" + std::to_string(dst.height()) + "x" + std::to_string(dst.channels()) +
+                std::string(operation) + ": output image is " + std::to_string(dst.width()) + "x" +
+                    std::to_string(dst.height()) + "x" + std::to_string(dst.channels()) +
                     ", expected " + std::to_string(width) + "x" + std::to_string(height) + "x" +
                     std::to_string(channels));
   }

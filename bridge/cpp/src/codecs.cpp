@@ -18,20 +18,18 @@ rust::Slice<const std::uint8_t> bytes_of(const Bytes& bytes) {
 }
 
 // Step 1 in Rust (header and limits), the allocation here, step 2 in Rust.
-Status decode(ffi::Codec codec, const Bytes& bytes, const DecodeLimits& limits,
-              DecodedImage& out) {
+Status decode(ffi::Codec codec, const Bytes& bytes, const DecodeLimits& limits, DecodedImage& out) {
   ffi::DecodedHeader header;
   Status status = from_ffi(ffi::read_header(codec, bytes_of(bytes), limits.max_pixels, header));
   if (!status.ok()) return status;
   if (header.sixteen_bit) {
     Image16 image(header.width, header.height, header.channels);
-    status = from_ffi(ffi::decode_u16(codec, bytes_of(bytes), limits.max_pixels,
-                                      samples_of(image)));
+    status =
+        from_ffi(ffi::decode_u16(codec, bytes_of(bytes), limits.max_pixels, samples_of(image)));
     if (status.ok()) out = std::move(image);
   } else {
     Image image(header.width, header.height, header.channels);
-    status = from_ffi(ffi::decode_u8(codec, bytes_of(bytes), limits.max_pixels,
-                                     samples_of(image)));
+    status = from_ffi(ffi::decode_u8(codec, bytes_of(bytes), limits.max_pixels, samples_of(image)));
     if (status.ok()) out = std::move(image);
   }
   return status;

@@ -83,8 +83,8 @@ Status resize(const Image& src, ResizeFilter filter, Image& dst) {
   detail::require_shape(dst, dst.width(), dst.height(), src.channels(), "resize");
   const ffi::ResizeFilter rust_filter =
       filter == ResizeFilter::kNearest ? ffi::ResizeFilter::Nearest : ffi::ResizeFilter::Bilinear;
-  return from_ffi(ffi::resize(shape_of(src), samples_of(src), rust_filter, shape_of(dst),
-                              samples_of(dst)));
+  return from_ffi(
+      ffi::resize(shape_of(src), samples_of(src), rust_filter, shape_of(dst), samples_of(dst)));
 }
 
 Status flip(const Image& src, FlipAxis axis, Image& dst) {

@@ -45,12 +45,8 @@ mod ffi {
             header: &mut DecodedHeader,
         ) -> KernelStatus;
         fn decode_u8(codec: Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8]) -> KernelStatus;
-        fn decode_u16(
-            codec: Codec,
-            bytes: &[u8],
-            max_pixels: u64,
-            dst: &mut [u16],
-        ) -> KernelStatus;
+        fn decode_u16(codec: Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u16])
+            -> KernelStatus;
 
         // `plain` selects PNM P2/P3 (ignored for PNG). `out` receives the file's bytes.
         fn encode_u8(

@@ -1,8 +1,8 @@
 //! Geometry bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
-use fail::fail_point;
 use crate::status::ffi::ImageShape;
 use crate::status::{dimension, guarded, view, view_mut, BridgeError, KernelStatus};
+use fail::fail_point;
 
 #[cxx::bridge(namespace = "imgkit::ffi")]
 mod ffi {

@@ -27,7 +27,9 @@ pub mod entry {
         decode_u16, decode_u8, encode_u16, encode_u8, read_header, Codec, DecodedHeader,
     };
     pub use crate::filters::{box_blur, convolve, gaussian_blur, sobel, unsharp_mask};
-    pub use crate::geometry::{check_resize_target, flip, resize, rotate90, FlipAxis, ResizeFilter};
-    pub use crate::tone::{equalize, histogram, otsu_level, otsu_threshold, to_grayscale};
+    pub use crate::geometry::{
+        check_resize_target, flip, resize, rotate90, FlipAxis, ResizeFilter,
+    };
     pub use crate::status::ffi::ImageShape;
+    pub use crate::tone::{equalize, histogram, otsu_level, otsu_threshold, to_grayscale};
 }

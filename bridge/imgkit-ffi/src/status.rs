@@ -162,10 +162,9 @@ pub(crate) fn guarded(
             ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
         }
         Ok(Err(BridgeError::Codec(error))) => ffi::KernelStatus::of_codec(error),
-        Ok(Err(BridgeError::Internal(message))) => ffi::KernelStatus::failed(
-            ffi::StatusCode::Internal,
-            format!("{operation}: {message}"),
-        ),
+        Ok(Err(BridgeError::Internal(message))) => {
+            ffi::KernelStatus::failed(ffi::StatusCode::Internal, format!("{operation}: {message}"))
+        }
         Ok(Err(BridgeError::Injected(message))) => ffi::KernelStatus::failed(
             ffi::StatusCode::InjectedFault,
             format!("{operation}: injected fault: {message}"),
@@ -279,7 +278,10 @@ mod tests {
     #[test]
     fn a_codec_error_keeps_its_category() {
         for (category, expected) in [
-            (ErrorCategory::InvalidArgument, ffi::InputError::InvalidArgument),
+            (
+                ErrorCategory::InvalidArgument,
+                ffi::InputError::InvalidArgument,
+            ),
             (ErrorCategory::MalformedData, ffi::InputError::MalformedData),
             (ErrorCategory::Unsupported, ffi::InputError::Unsupported),
             (ErrorCategory::LimitExceeded, ffi::InputError::LimitExceeded),

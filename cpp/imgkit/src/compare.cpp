@@ -43,7 +43,9 @@ std::string digest(const Raster<Sample>& image) {
 template std::string digest(const Image&);
 template std::string digest(const Image16&);
 
-std::string digest(const legacy::Bytes& bytes) { return hex(hash_bytes(bytes.data(), bytes.size())); }
+std::string digest(const legacy::Bytes& bytes) {
+  return hex(hash_bytes(bytes.data(), bytes.size()));
+}
 
 void describe_input(switchyard::MismatchRecord& record, const legacy::Bytes& input) {
   record.input_digest = digest(input);
@@ -69,8 +71,8 @@ std::optional<switchyard::MismatchRecord> compare_answers(const legacy::Bytes& l
   const auto first = std::mismatch(legacy.begin(), legacy.end(), rust.begin(), rust.end());
   const auto offset = static_cast<std::size_t>(first.first - legacy.begin());
   return with_detail("encoded bytes differ from offset " + std::to_string(offset) + " (legacy " +
-                     std::to_string(legacy.size()) + " bytes, rust " +
-                     std::to_string(rust.size()) + " bytes)");
+                     std::to_string(legacy.size()) + " bytes, rust " + std::to_string(rust.size()) +
+                     " bytes)");
 }
 
 std::optional<switchyard::MismatchRecord> compare_png_files(const legacy::Bytes& legacy,
@@ -89,8 +91,8 @@ std::optional<switchyard::MismatchRecord> compare_answers(
     const std::vector<legacy::Histogram>& legacy, const std::vector<legacy::Histogram>& rust,
     std::uint32_t /*tolerance*/) {
   if (legacy.size() != rust.size()) {
-    return with_detail("histogram channel counts differ: legacy " +
-                       std::to_string(legacy.size()) + ", rust " + std::to_string(rust.size()));
+    return with_detail("histogram channel counts differ: legacy " + std::to_string(legacy.size()) +
+                       ", rust " + std::to_string(rust.size()));
   }
   for (std::size_t c = 0; c < legacy.size(); ++c) {
     for (std::size_t v = 0; v < 256; ++v) {
@@ -110,14 +112,13 @@ std::optional<switchyard::MismatchRecord> compare_answers(
   return std::nullopt;
 }
 
-std::optional<switchyard::MismatchRecord> compare_answers(std::uint8_t legacy,
-                                                          std::uint8_t rust,
+std::optional<switchyard::MismatchRecord> compare_answers(std::uint8_t legacy, std::uint8_t rust,
                                                           std::uint32_t tolerance) {
   const std::uint32_t difference = legacy > rust ? legacy - rust : rust - legacy;
   if (difference <= tolerance) return std::nullopt;
-  return with_detail("levels differ: legacy " + std::to_string(legacy) + ", rust " +
-                         std::to_string(rust),
-                     difference);
+  return with_detail(
+      "levels differ: legacy " + std::to_string(legacy) + ", rust " + std::to_string(rust),
+      difference);
 }
 
 }  // namespace imgkit::routing

@@ -31,8 +31,8 @@ std::optional<switchyard::MismatchRecord> compare_answers(const Raster<Sample>& 
       legacy.channels() != rust.channels()) {
     record.detail = "output shapes differ: legacy " + std::to_string(legacy.width()) + "x" +
                     std::to_string(legacy.height()) + "x" + std::to_string(legacy.channels()) +
-                    ", rust " + std::to_string(rust.width()) + "x" +
-                    std::to_string(rust.height()) + "x" + std::to_string(rust.channels());
+                    ", rust " + std::to_string(rust.width()) + "x" + std::to_string(rust.height()) +
+                    "x" + std::to_string(rust.channels());
     return record;
   }
   bool differs = false;
@@ -79,8 +79,7 @@ std::optional<switchyard::MismatchRecord> compare_answers(
     std::uint32_t tolerance);
 
 // A single level.
-std::optional<switchyard::MismatchRecord> compare_answers(std::uint8_t legacy,
-                                                          std::uint8_t rust,
+std::optional<switchyard::MismatchRecord> compare_answers(std::uint8_t legacy, std::uint8_t rust,
                                                           std::uint32_t tolerance);
 
 // A 64-bit digest of an input's shape and samples (or bytes), as 16 hex digits, to find

@@ -7,21 +7,15 @@ namespace imgkit {
 using routing::BoxBlur;
 using routing::Convolve;
 using routing::GaussianBlur;
+using routing::route;
 using routing::Sobel;
 using routing::UnsharpMask;
-using routing::route;
 
-Image convolve(const Image& image, const Kernel& kernel) {
-  return route<Convolve>(image, kernel);
-}
+Image convolve(const Image& image, const Kernel& kernel) { return route<Convolve>(image, kernel); }
 
-Image gaussian_blur(const Image& image, float sigma) {
-  return route<GaussianBlur>(image, sigma);
-}
+Image gaussian_blur(const Image& image, float sigma) { return route<GaussianBlur>(image, sigma); }
 
-Image box_blur(const Image& image, std::uint32_t radius) {
-  return route<BoxBlur>(image, radius);
-}
+Image box_blur(const Image& image, std::uint32_t radius) { return route<BoxBlur>(image, radius); }
 
 Image sobel(const Image& image) { return route<Sobel>(image); }
 

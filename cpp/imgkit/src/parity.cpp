@@ -109,10 +109,10 @@ void run_operations(std::vector<Case>& cases, const Image& image) {
   cases.push_back(run_case<BoxBlur>("radius=4", image, 4u));
   cases.push_back(run_case<Sobel>("", image));
   cases.push_back(run_case<UnsharpMask>("sigma=1.5 amount=0.8", image, 1.5f, 0.8f));
-  cases.push_back(run_case<Resize>("half bilinear", image, (w + 1) / 2, (h + 1) / 2,
-                                   ResizeFilter::kBilinear));
-  cases.push_back(run_case<Resize>("half nearest", image, (w + 1) / 2, (h + 1) / 2,
-                                   ResizeFilter::kNearest));
+  cases.push_back(
+      run_case<Resize>("half bilinear", image, (w + 1) / 2, (h + 1) / 2, ResizeFilter::kBilinear));
+  cases.push_back(
+      run_case<Resize>("half nearest", image, (w + 1) / 2, (h + 1) / 2, ResizeFilter::kNearest));
   cases.push_back(run_case<Resize>("1.5x+1 bilinear", image, w + w / 2 + 1, h + h / 2 + 1,
                                    ResizeFilter::kBilinear));
   cases.push_back(run_case<Flip>("horizontal", image, FlipAxis::kHorizontal));

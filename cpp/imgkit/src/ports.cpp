@@ -9,8 +9,8 @@ namespace {
 
 // Allocates the output (C++ owns it), runs the bridge kernel into it.
 template <class Kernel>
-RustResult<Image> into_new_image(std::uint32_t width, std::uint32_t height,
-                                 std::uint32_t channels, Kernel&& kernel) {
+RustResult<Image> into_new_image(std::uint32_t width, std::uint32_t height, std::uint32_t channels,
+                                 Kernel&& kernel) {
   Image output(width, height, channels);
   bridge::Status status = kernel(output);
   if (!status.ok()) return rust_error(std::move(status));
@@ -60,7 +60,8 @@ switchyard::RustError rust_error(bridge::Status status) {
       break;
   }
   return {switchyard::RustFailure::kError,
-          std::string(bridge::to_string(status.code)) + ": " + status.message, {}};
+          std::string(bridge::to_string(status.code)) + ": " + status.message,
+          {}};
 }
 
 // ---- Codecs --------------------------------------------------------------------------

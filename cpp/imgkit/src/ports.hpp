@@ -74,8 +74,7 @@ struct EncodePng : Port<Component::kEncodePng, Bytes> {
   static RustResult<Bytes> rust(const Image& image);
   static RustResult<Bytes> rust(const Image16& image);
   // Two encoders compress differently: equal when the files decode to the same image.
-  static std::optional<switchyard::MismatchRecord> compare(const Bytes& legacy,
-                                                           const Bytes& rust,
+  static std::optional<switchyard::MismatchRecord> compare(const Bytes& legacy, const Bytes& rust,
                                                            std::uint32_t tolerance) {
     return compare_png_files(legacy, rust, tolerance);
   }

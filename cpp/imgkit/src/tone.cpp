@@ -8,8 +8,8 @@ using routing::Equalize;
 using routing::HistogramPort;
 using routing::OtsuLevel;
 using routing::OtsuThreshold;
-using routing::ToGrayscale;
 using routing::route;
+using routing::ToGrayscale;
 
 Image to_grayscale(const Image& image) { return route<ToGrayscale>(image); }
 

@@ -23,11 +23,11 @@ namespace imgkit::parity {
 enum class FileFormat { kPnm, kPng };
 
 enum class Verdict {
-  kMatch,               // both answered, within the component's tolerance
-  kBothRejected,        // both rejected the input, with the same error category
-  kMismatch,            // both answered, beyond the tolerance
-  kErrorDisagreement,   // one rejected and one answered, the categories differ, or the
-                        // Rust side failed (panic, internal error)
+  kMatch,              // both answered, within the component's tolerance
+  kBothRejected,       // both rejected the input, with the same error category
+  kMismatch,           // both answered, beyond the tolerance
+  kErrorDisagreement,  // one rejected and one answered, the categories differ, or the
+                       // Rust side failed (panic, internal error)
 };
 
 std::string_view to_string(Verdict verdict) noexcept;
