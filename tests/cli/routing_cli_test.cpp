@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli/cli_fixture.hpp"
+#include "imgkit/legacy/codecs.hpp"
 
 namespace {
 
@@ -90,14 +92,30 @@ TEST_F(RoutingCliTest, MissingConfigIsAUsageError) {
   EXPECT_THAT(r.err, HasSubstr(path("nope.toml")));
 }
 
-TEST_F(RoutingCliTest, RustModeForAComponentWithoutAPortWarnsAndRunsLegacy) {
-  write("sobel.toml", "[components.sobel]\nmode = \"rust\"\n");
-  const auto r = run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("out.png")) +
-                     " --op sobel --config " + quoted(path("sobel.toml")) + " --metrics-json " +
-                     quoted(path("m.json")));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("no Rust port"));
-  EXPECT_EQ(metrics()["components"]["sobel"]["calls"]["legacy"], 1);
+TEST_F(RoutingCliTest, EveryStepOfAPipelineRunsOnRustWhenTheDefaultsSaySo) {
+  write("rust.toml", "[defaults]\nmode = \"rust\"\n");
+  write("legacy.toml", "[defaults]\nmode = \"legacy\"\n");
+  const std::string ops = " --op sobel --op resize:width=50 --op equalize --op flip";
+  const auto rust =
+      run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("rust.png")) + ops +
+          " --config " + quoted(path("rust.toml")) + " --metrics-json " + quoted(path("m.json")));
+  ASSERT_EQ(rust.exit_code, 0) << rust.err;
+  const nlohmann::json counts = metrics();
+  for (const char* component :
+       {"decode_pnm", "sobel", "resize", "equalize", "flip", "encode_png"}) {
+    EXPECT_EQ(counts["components"][component]["calls"]["rust"], 1) << component;
+    EXPECT_EQ(counts["components"][component]["calls"]["legacy"], 0) << component;
+  }
+  const auto legacy =
+      run("process " + quoted(sample("rose.ppm")) + " " + quoted(path("legacy.png")) + ops +
+          " --config " + quoted(path("legacy.toml")));
+  ASSERT_EQ(legacy.exit_code, 0) << legacy.err;
+  // The PNG bytes differ (two encoders); the pixels must not.
+  const auto pixels = [&](const std::string& name) {
+    const std::string bytes = read_text(path(name));
+    return imgkit::legacy::decode_png(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  };
+  EXPECT_TRUE(pixels("rust.png") == pixels("legacy.png"));
 }
 
 TEST_F(RoutingCliTest, MetricsAreWrittenWhenTheRunFails) {
@@ -122,7 +140,7 @@ TEST_F(RoutingCliTest, StatusShowsModePortAndBreakerOfEveryComponent) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("config: " + path("rust.toml")));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("gaussian_blur +rust +yes"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("sobel +legacy +no"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("sobel +legacy +yes"));
   EXPECT_THAT(r.out, HasSubstr("window 100, min_calls 20, failure_rate 0.5"));
 }
 
@@ -133,7 +151,8 @@ TEST_F(RoutingCliTest, StatusJsonHasEveryComponent) {
   const nlohmann::json status = nlohmann::json::parse(r.out);
   EXPECT_EQ(status["components"]["gaussian_blur"]["mode"], "rust");
   EXPECT_EQ(status["components"]["gaussian_blur"]["rust_port"], true);
-  EXPECT_EQ(status["components"]["flip"]["rust_port"], false);
+  EXPECT_EQ(status["components"]["flip"]["mode"], "legacy");
+  EXPECT_EQ(status["components"]["flip"]["rust_port"], true);
   EXPECT_EQ(status["components"]["convolve"]["breaker"]["settings"]["window"], 100);
   EXPECT_EQ(status["components"].size(), 17u);
 }

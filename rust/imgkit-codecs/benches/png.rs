@@ -46,8 +46,7 @@ fn bench_decode(c: &mut Criterion) {
             BenchmarkId::from_parameter(format!("{width}x{height}")),
             |b| {
                 b.iter(|| {
-                    png::decode_into_u8(black_box(&encoded), Limits::default(), &mut out)
-                        .unwrap();
+                    png::decode_into_u8(black_box(&encoded), Limits::default(), &mut out).unwrap();
                     black_box(&out);
                 })
             },

@@ -34,7 +34,10 @@ fn decode_with(bytes: &[u8], limits: Limits) -> Result<(Header, Vec<u16>), Codec
 fn decode_8bit(bytes: &[u8]) -> (u32, Vec<u8>) {
     let (header, samples) = decode(bytes).expect("decodes");
     assert_eq!(header.depth, Depth::Eight, "expected an 8-bit result");
-    (header.channels, samples.into_iter().map(|s| s as u8).collect())
+    (
+        header.channels,
+        samples.into_iter().map(|s| s as u8).collect(),
+    )
 }
 
 fn decode_16bit(bytes: &[u8]) -> (u32, Vec<u16>) {
@@ -44,12 +47,20 @@ fn decode_16bit(bytes: &[u8]) -> (u32, Vec<u16>) {
 }
 
 #[track_caller]
-fn assert_category(result: Result<impl std::fmt::Debug, CodecError>, category: ErrorCategory, part: &str) {
+fn assert_category(
+    result: Result<impl std::fmt::Debug, CodecError>,
+    category: ErrorCategory,
+    part: &str,
+) {
     match result {
         Ok(v) => panic!("expected {category:?} ({part}), got Ok({v:?})"),
         Err(e) => {
             assert_eq!(e.category, category, "message: {}", e.message);
-            assert!(e.message.contains(part), "{:?} does not mention {part:?}", e.message);
+            assert!(
+                e.message.contains(part),
+                "{:?} does not mention {part:?}",
+                e.message
+            );
         }
     }
 }
@@ -121,7 +132,10 @@ fn transparencies(color: u8, depth: u8, palette_len: usize) -> Vec<Trns> {
     match color {
         GRAY => vec![Trns::None, Trns::Gray(key), Trns::Gray(0)],
         RGB => vec![Trns::None, Trns::Rgb(key, 0, key)],
-        PALETTE => vec![Trns::None, Trns::Palette((0..palette_len.min(3) as u8).map(|i| i * 100).collect())],
+        PALETTE => vec![
+            Trns::None,
+            Trns::Palette((0..palette_len.min(3) as u8).map(|i| i * 100).collect()),
+        ],
         _ => vec![Trns::None],
     }
 }
@@ -133,7 +147,12 @@ fn every_colour_type_and_depth_matches_the_legacy_mapping() {
         for &depth in depths {
             for (width, height) in [(1u32, 1u32), (7, 5), (13, 3), (3, 17)] {
                 let bits = bits_per_pixel(color, depth);
-                let mut rows = random_rows(width as usize, height as usize, bits, u64::from(width * 31 + height) + u64::from(depth));
+                let mut rows = random_rows(
+                    width as usize,
+                    height as usize,
+                    bits,
+                    u64::from(width * 31 + height) + u64::from(depth),
+                );
                 if depth < 16 && color != PALETTE {
                     // Make colour keys (value 1 or 0) actually occur.
                     rows[0][0] = 0;
@@ -141,7 +160,9 @@ fn every_colour_type_and_depth_matches_the_legacy_mapping() {
                 let palette: Vec<[u8; 3]> = if color == PALETTE {
                     // Fewer entries than indices, so some indices fall beyond PLTE.
                     let entries = ((1usize << depth) * 3 / 4).max(1);
-                    (0..entries).map(|i| [i as u8, 255 - i as u8, (i * 7) as u8]).collect()
+                    (0..entries)
+                        .map(|i| [i as u8, 255 - i as u8, (i * 7) as u8])
+                        .collect()
                 } else {
                     Vec::new()
                 };
@@ -156,13 +177,25 @@ fn every_colour_type_and_depth_matches_the_legacy_mapping() {
                     let (channels, expected) = reference(&spec, &palette, &trns);
                     let sixteen = depth == 16;
                     let files = [
-                        ("png crate", encode_with_png_crate(&spec, &palette, trns_bytes(&trns).as_deref())),
+                        (
+                            "png crate",
+                            encode_with_png_crate(&spec, &palette, trns_bytes(&trns).as_deref()),
+                        ),
                         ("stored", spec.build()),
-                        ("interlaced", Spec { interlaced: true, ..spec.clone() }.build()),
+                        (
+                            "interlaced",
+                            Spec {
+                                interlaced: true,
+                                ..spec.clone()
+                            }
+                            .build(),
+                        ),
                     ];
                     for (kind, file) in files {
-                        let what = format!("{kind} color {color} depth {depth} {width}x{height} {trns:?}");
-                        let (header, samples) = decode(&file).unwrap_or_else(|e| panic!("{what}: {e}"));
+                        let what =
+                            format!("{kind} color {color} depth {depth} {width}x{height} {trns:?}");
+                        let (header, samples) =
+                            decode(&file).unwrap_or_else(|e| panic!("{what}: {e}"));
                         assert_eq!(header.width, width, "{what}");
                         assert_eq!(header.height, height, "{what}");
                         assert_eq!(header.channels, channels, "{what}");
@@ -182,16 +215,39 @@ fn interlaced_and_plain_files_decode_to_the_same_pixels() {
     for (color, depths) in COMBINATIONS {
         for &depth in depths {
             // 1..=9 wide and high covers every pattern of empty Adam7 passes.
-            for (width, height) in [(1u32, 9u32), (9, 1), (2, 2), (5, 3), (8, 8), (9, 7), (33, 10)] {
+            for (width, height) in [
+                (1u32, 9u32),
+                (9, 1),
+                (2, 2),
+                (5, 3),
+                (8, 8),
+                (9, 7),
+                (33, 10),
+            ] {
                 let bits = bits_per_pixel(color, depth);
-                let rows = random_rows(width as usize, height as usize, bits, u64::from(width + 100 * height));
+                let rows = random_rows(
+                    width as usize,
+                    height as usize,
+                    bits,
+                    u64::from(width + 100 * height),
+                );
                 let mut spec = Spec::new(width, height, depth, color, rows);
                 if color == PALETTE {
                     spec.before_idat.push(chunk(b"PLTE", &noise(3 << depth, 3)));
                 }
                 let plain = decode(&spec.build()).unwrap();
-                let interlaced = decode(&Spec { interlaced: true, ..spec.clone() }.build()).unwrap();
-                assert_eq!(plain, interlaced, "color {color} depth {depth} {width}x{height}");
+                let interlaced = decode(
+                    &Spec {
+                        interlaced: true,
+                        ..spec.clone()
+                    }
+                    .build(),
+                )
+                .unwrap();
+                assert_eq!(
+                    plain, interlaced,
+                    "color {color} depth {depth} {width}x{height}"
+                );
             }
         }
     }
@@ -213,7 +269,10 @@ fn gray_1bit_scales_to_0_and_255() {
 #[test]
 fn gray_2bit_scales_by_multiples_of_85() {
     let spec = gray_file(4, 2, vec![vec![0b0001_1011], vec![0b1110_0100]]);
-    assert_eq!(decode_8bit(&spec.build()), (1, vec![0, 85, 170, 255, 255, 170, 85, 0]));
+    assert_eq!(
+        decode_8bit(&spec.build()),
+        (1, vec![0, 85, 170, 255, 255, 170, 85, 0])
+    );
 }
 
 #[test]
@@ -228,7 +287,13 @@ fn gray_16bit_stays_sixteen_bit_in_native_order() {
     assert_eq!(decode_16bit(&spec.build()), (1, vec![0x1234, 0xff01]));
 }
 
-fn palette_spec(width: u32, depth: u8, palette: &[[u8; 3]], trns: Option<&[u8]>, rows: Vec<Vec<u8>>) -> Spec {
+fn palette_spec(
+    width: u32,
+    depth: u8,
+    palette: &[[u8; 3]],
+    trns: Option<&[u8]>,
+    rows: Vec<Vec<u8>>,
+) -> Spec {
     let mut spec = Spec::new(width, rows.len() as u32, depth, PALETTE, rows);
     spec.before_idat.push(chunk(b"PLTE", &palette.concat()));
     if let Some(trns) = trns {
@@ -253,7 +318,10 @@ fn palette_with_trns_becomes_rgba_and_entries_beyond_trns_are_opaque() {
     let spec = palette_spec(4, 8, &palette, Some(&[0, 128]), vec![vec![3, 2, 1, 0]]);
     assert_eq!(
         decode_8bit(&spec.build()),
-        (4, vec![10, 11, 12, 255, 7, 8, 9, 255, 4, 5, 6, 128, 1, 2, 3, 0])
+        (
+            4,
+            vec![10, 11, 12, 255, 7, 8, 9, 255, 4, 5, 6, 128, 1, 2, 3, 0]
+        )
     );
 }
 
@@ -286,24 +354,40 @@ fn low_depth_gray_with_trns_matches_the_stored_value() {
     spec.before_idat.push(chunk(b"tRNS", &[0, 1]));
     assert_eq!(
         decode_8bit(&spec.build()),
-        (4, vec![0, 0, 0, 255, 85, 85, 85, 0, 170, 170, 170, 255, 255, 255, 255, 255])
+        (
+            4,
+            vec![0, 0, 0, 255, 85, 85, 85, 0, 170, 170, 170, 255, 255, 255, 255, 255]
+        )
     );
 }
 
 #[test]
 fn rgb_with_trns_gains_alpha() {
     let mut spec = Spec::new(2, 1, 8, RGB, vec![vec![10, 20, 30, 10, 20, 31]]);
-    spec.before_idat.push(chunk(b"tRNS", &[0, 10, 0, 20, 0, 30]));
-    assert_eq!(decode_8bit(&spec.build()), (4, vec![10, 20, 30, 0, 10, 20, 31, 255]));
+    spec.before_idat
+        .push(chunk(b"tRNS", &[0, 10, 0, 20, 0, 30]));
+    assert_eq!(
+        decode_8bit(&spec.build()),
+        (4, vec![10, 20, 30, 0, 10, 20, 31, 255])
+    );
 }
 
 #[test]
 fn rgb16_with_trns_gains_sixteen_bit_alpha() {
-    let mut spec = Spec::new(2, 1, 16, RGB, vec![vec![1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 7]]);
+    let mut spec = Spec::new(
+        2,
+        1,
+        16,
+        RGB,
+        vec![vec![1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 7]],
+    );
     spec.before_idat.push(chunk(b"tRNS", &[1, 2, 3, 4, 5, 6]));
     assert_eq!(
         decode_16bit(&spec.build()),
-        (4, vec![0x0102, 0x0304, 0x0506, 0, 0x0102, 0x0304, 0x0507, 65535])
+        (
+            4,
+            vec![0x0102, 0x0304, 0x0506, 0, 0x0102, 0x0304, 0x0507, 65535]
+        )
     );
 }
 
@@ -320,13 +404,19 @@ fn gray16_with_trns_becomes_sixteen_bit_rgba() {
 #[test]
 fn gray_alpha_replicates_gray_into_rgb() {
     let spec = Spec::new(2, 1, 8, GRAY_ALPHA, vec![vec![7, 100, 200, 0]]);
-    assert_eq!(decode_8bit(&spec.build()), (4, vec![7, 7, 7, 100, 200, 200, 200, 0]));
+    assert_eq!(
+        decode_8bit(&spec.build()),
+        (4, vec![7, 7, 7, 100, 200, 200, 200, 0])
+    );
 }
 
 #[test]
 fn gray_alpha16_replicates_gray_into_sixteen_bit_rgb() {
     let spec = Spec::new(1, 1, 16, GRAY_ALPHA, vec![vec![0x80, 0x01, 0x00, 0xff]]);
-    assert_eq!(decode_16bit(&spec.build()), (4, vec![0x8001, 0x8001, 0x8001, 0x00ff]));
+    assert_eq!(
+        decode_16bit(&spec.build()),
+        (4, vec![0x8001, 0x8001, 0x8001, 0x00ff])
+    );
 }
 
 /// The legacy tests' pattern: `(i * 40503 + 123) % 2^bits`.
@@ -335,7 +425,9 @@ fn patterned_8(len: usize) -> Vec<u8> {
 }
 
 fn patterned_16(len: usize) -> Vec<u16> {
-    (0..len).map(|i| ((i * 40503 + 123) % 65536) as u16).collect()
+    (0..len)
+        .map(|i| ((i * 40503 + 123) % 65536) as u16)
+        .collect()
 }
 
 fn rows_of_8(samples: &[u8], row: usize) -> Vec<Vec<u8>> {
@@ -369,7 +461,11 @@ fn interlaced_rgba16_matches_the_stored_pixels() {
 #[test]
 fn interlaced_one_bit_gray_scales_every_pixel() {
     // A 10x3 checkerboard: bit (x + y) % 2.
-    let rows = vec![vec![0b0101_0101, 0b0100_0000], vec![0b1010_1010, 0b1000_0000], vec![0b0101_0101, 0b0100_0000]];
+    let rows = vec![
+        vec![0b0101_0101, 0b0100_0000],
+        vec![0b1010_1010, 0b1000_0000],
+        vec![0b0101_0101, 0b0100_0000],
+    ];
     let mut spec = gray_file(10, 1, rows);
     spec.interlaced = true;
     let (_, samples) = decode_8bit(&spec.build());
@@ -395,8 +491,10 @@ fn interlaced_four_bit_palette_with_trns() {
 fn sample_file() -> Vec<u8> {
     // 3x2 RGB with gAMA and tEXt before IDAT, as the legacy tests' sample file.
     let mut spec = Spec::new(3, 2, 8, RGB, rows_of_8(&patterned_8(18), 9));
-    spec.before_idat.push(chunk(b"gAMA", &100_000u32.to_be_bytes()));
-    spec.before_idat.push(chunk(b"tEXt", b"Comment\0samples are stored as is"));
+    spec.before_idat
+        .push(chunk(b"gAMA", &100_000u32.to_be_bytes()));
+    spec.before_idat
+        .push(chunk(b"tEXt", b"Comment\0samples are stored as is"));
     spec.build()
 }
 
@@ -421,7 +519,13 @@ fn ignores_ancillary_chunks_libpng_only_warns_about() {
 #[test]
 fn accepts_image_exactly_at_the_pixel_limit() {
     let (_, samples) = decode_with(&sample_file(), Limits { max_pixels: 6 }).unwrap();
-    assert_eq!(samples, patterned_8(18).into_iter().map(u16::from).collect::<Vec<_>>());
+    assert_eq!(
+        samples,
+        patterned_8(18)
+            .into_iter()
+            .map(u16::from)
+            .collect::<Vec<_>>()
+    );
 }
 
 // ---- tRNS and PLTE as libpng reads them -------------------------------------------------------
@@ -450,7 +554,10 @@ fn trns_libpng_ignores_leaves_the_channels_alone() {
     // tRNS before PLTE: PLTE cancels it (RGB stays 3 channels).
     let mut cancelled = rgb.clone();
     cancelled.before_idat = vec![key.clone(), plte.clone()];
-    assert_eq!(decode_8bit(&cancelled.build()), (3, vec![10, 20, 30, 10, 20, 31]));
+    assert_eq!(
+        decode_8bit(&cancelled.build()),
+        (3, vec![10, 20, 30, 10, 20, 31])
+    );
     // The other order works.
     let mut kept = rgb.clone();
     kept.before_idat = vec![plte, key.clone()];
@@ -466,7 +573,10 @@ fn trns_libpng_ignores_leaves_the_channels_alone() {
     let palette = [[10, 20, 30], [40, 50, 60]];
     let mut twice = palette_spec(2, 8, &palette, Some(&[1]), vec![vec![0, 1]]);
     twice.before_idat.push(chunk(b"tRNS", &[2, 3]));
-    assert_eq!(decode_8bit(&twice.build()), (4, vec![10, 20, 30, 1, 40, 50, 60, 255]));
+    assert_eq!(
+        decode_8bit(&twice.build()),
+        (4, vec![10, 20, 30, 1, 40, 50, 60, 255])
+    );
     // Longer than the palette, or before PLTE: ignored.
     let too_long = palette_spec(2, 8, &palette, Some(&[1, 2, 3]), vec![vec![0, 1]]);
     assert_eq!(decode_8bit(&too_long.build()).0, 3);
@@ -493,12 +603,20 @@ fn palette_longer_than_the_bit_depth_allows_is_cut() {
 
 #[test]
 fn read_header_reports_the_decoded_layout() {
-    let cases: [(u8, u8, Option<Vec<u8>>, u32, Depth); 9] = [
+    // Colour type, bit depth, tRNS chunk, then the expected channels and sample depth.
+    type Case = (u8, u8, Option<Vec<u8>>, u32, Depth);
+    let cases: [Case; 9] = [
         (GRAY, 4, None, 1, Depth::Eight),
         (GRAY, 16, None, 1, Depth::Sixteen),
         (GRAY, 8, Some(chunk(b"tRNS", &[0, 1])), 4, Depth::Eight),
         (RGB, 16, None, 3, Depth::Sixteen),
-        (RGB, 8, Some(chunk(b"tRNS", &[0, 1, 0, 1, 0, 1])), 4, Depth::Eight),
+        (
+            RGB,
+            8,
+            Some(chunk(b"tRNS", &[0, 1, 0, 1, 0, 1])),
+            4,
+            Depth::Eight,
+        ),
         (PALETTE, 2, None, 3, Depth::Eight),
         (PALETTE, 8, Some(chunk(b"tRNS", &[0])), 4, Depth::Eight),
         (GRAY_ALPHA, 16, None, 4, Depth::Sixteen),
@@ -512,7 +630,12 @@ fn read_header_reports_the_decoded_layout() {
         }
         spec.before_idat.extend(trns);
         let header = png::read_header(&spec.build(), Limits::default()).unwrap();
-        let expected = Header { width: 6, height: 4, channels, depth: sample_depth };
+        let expected = Header {
+            width: 6,
+            height: 4,
+            channels,
+            depth: sample_depth,
+        };
         assert_eq!(header, expected, "color {color} depth {depth}");
         assert_eq!(header.sample_count(), 6 * 4 * channels as usize);
     }
@@ -537,17 +660,37 @@ fn read_header_needs_nothing_after_the_first_idat_header() {
 
 #[test]
 fn empty_input_is_invalid_argument() {
-    assert_category(png::read_header(&[], Limits::default()), ErrorCategory::InvalidArgument, "empty");
-    assert_category(png::decode_into_u8(&[], Limits::default(), &mut []), ErrorCategory::InvalidArgument, "empty");
-    assert_category(png::decode_into_u16(&[], Limits::default(), &mut []), ErrorCategory::InvalidArgument, "empty");
+    assert_category(
+        png::read_header(&[], Limits::default()),
+        ErrorCategory::InvalidArgument,
+        "empty",
+    );
+    assert_category(
+        png::decode_into_u8(&[], Limits::default(), &mut []),
+        ErrorCategory::InvalidArgument,
+        "empty",
+    );
+    assert_category(
+        png::decode_into_u16(&[], Limits::default(), &mut []),
+        ErrorCategory::InvalidArgument,
+        "empty",
+    );
 }
 
 #[test]
 fn bad_signature_is_malformed() {
-    assert_decode_fails(b"GIF89a\x01\x00\x01\x00", ErrorCategory::MalformedData, "bad signature");
+    assert_decode_fails(
+        b"GIF89a\x01\x00\x01\x00",
+        ErrorCategory::MalformedData,
+        "bad signature",
+    );
     let mut wrong_line_ending = sample_file();
     wrong_line_ending[4] = b'\n'; // the signature's CR LF, as a text-mode transfer leaves it
-    assert_decode_fails(&wrong_line_ending, ErrorCategory::MalformedData, "bad signature");
+    assert_decode_fails(
+        &wrong_line_ending,
+        ErrorCategory::MalformedData,
+        "bad signature",
+    );
     // A prefix of the signature is a truncated PNG, a wrong prefix is not a PNG.
     assert_decode_fails(&SIGNATURE[..5], ErrorCategory::MalformedData, "truncated");
     assert_decode_fails(b"\x89PNx", ErrorCategory::MalformedData, "bad signature");
@@ -555,7 +698,11 @@ fn bad_signature_is_malformed() {
 
 #[test]
 fn corrupted_crc_is_malformed_in_every_chunk() {
-    let base = insert_before(&sample_file(), b"IEND", &chunk(b"tIME", &[7, 230, 1, 2, 3, 4, 5]));
+    let base = insert_before(
+        &sample_file(),
+        b"IEND",
+        &chunk(b"tIME", &[7, 230, 1, 2, 3, 4, 5]),
+    );
     for name in [b"IHDR", b"gAMA", b"tEXt", b"IDAT", b"tIME", b"IEND"] {
         let mut file = base.clone();
         corrupt_crc(&mut file, name);
@@ -573,7 +720,11 @@ fn crc_errors_in_every_idat_chunk_are_malformed() {
     let mut spec = Spec::new(40, 30, 8, RGB, random_rows(40, 30, 24, 5));
     spec.idat_size = 700;
     let base = spec.build();
-    let idats: Vec<usize> = chunks(&base).into_iter().filter(|(_, n)| n == b"IDAT").map(|(o, _)| o).collect();
+    let idats: Vec<usize> = chunks(&base)
+        .into_iter()
+        .filter(|(_, n)| n == b"IDAT")
+        .map(|(o, _)| o)
+        .collect();
     assert!(idats.len() > 4);
     for offset in idats {
         let mut file = base.clone();
@@ -587,13 +738,28 @@ fn crc_errors_in_every_idat_chunk_are_malformed() {
 fn truncated_data_is_malformed_everywhere_before_the_end_of_iend() {
     let file = sample_file();
     let idat = find_chunk(&file, b"IDAT");
-    for length in [1, 5, 8, 12, 20, 33, idat + 4, idat + 10, file.len() - 12, file.len() - 5, file.len() - 1] {
+    for length in [
+        1,
+        5,
+        8,
+        12,
+        20,
+        33,
+        idat + 4,
+        idat + 10,
+        file.len() - 12,
+        file.len() - 5,
+        file.len() - 1,
+    ] {
         assert_decode_fails(&file[..length], ErrorCategory::MalformedData, "truncated");
     }
     // Every other cut, too.
     for length in 1..file.len() {
         let result = decode(&file[..length]);
-        assert!(matches!(&result, Err(e) if e.category == ErrorCategory::MalformedData), "{length}: {result:?}");
+        assert!(
+            matches!(&result, Err(e) if e.category == ErrorCategory::MalformedData),
+            "{length}: {result:?}"
+        );
     }
     // Bytes after IEND are ignored.
     let mut longer = file.clone();
@@ -635,7 +801,11 @@ fn invalid_header_fields_are_malformed() {
     assert_decode_fails(&zero_width, ErrorCategory::MalformedData, "width is zero");
     let mut bad_depth = sample_file();
     patch_chunk_byte(&mut bad_depth, b"IHDR", 8, 3);
-    assert_decode_fails(&bad_depth, ErrorCategory::MalformedData, "color type/bit depth");
+    assert_decode_fails(
+        &bad_depth,
+        ErrorCategory::MalformedData,
+        "color type/bit depth",
+    );
     for (index, value) in [(9, 1), (9, 7), (10, 1), (11, 1), (12, 2)] {
         let mut file = sample_file();
         patch_chunk_byte(&mut file, b"IHDR", index, value);
@@ -651,14 +821,35 @@ fn chunk_structure_errors_are_malformed() {
     let base = sample_file();
     let palette_file = palette_spec(2, 8, &[[1, 2, 3]], None, vec![vec![0, 0]]).build();
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (insert_before(&base, b"IDAT", &chunk(b"CrIt", b"x")), "unhandled critical chunk"),
+        (
+            insert_before(&base, b"IDAT", &chunk(b"CrIt", b"x")),
+            "unhandled critical chunk",
+        ),
         (insert_before(&base, b"IDAT", &chunk(b"IEND", b"")), "IEND"),
-        (insert_before(&base, b"IEND", &ihdr(3, 2, 8, RGB, false)), "IHDR"),
-        (insert_before(&base, b"IDAT", &ihdr(3, 2, 8, RGB, false)), "IHDR"),
-        (insert_before(&base, b"IHDR", &chunk(b"gAMA", &[0, 1, 0, 0])), "missing IHDR"),
-        (insert_before(&base, b"IEND", &chunk(b"ab1d", b"")), "invalid chunk type"),
-        (Spec::new(2, 1, 8, PALETTE, vec![vec![0, 0]]).build(), "missing PLTE"),
-        (insert_before(&palette_file, b"IDAT", &chunk(b"PLTE", &[1, 2, 3])), "duplicate"),
+        (
+            insert_before(&base, b"IEND", &ihdr(3, 2, 8, RGB, false)),
+            "IHDR",
+        ),
+        (
+            insert_before(&base, b"IDAT", &ihdr(3, 2, 8, RGB, false)),
+            "IHDR",
+        ),
+        (
+            insert_before(&base, b"IHDR", &chunk(b"gAMA", &[0, 1, 0, 0])),
+            "missing IHDR",
+        ),
+        (
+            insert_before(&base, b"IEND", &chunk(b"ab1d", b"")),
+            "invalid chunk type",
+        ),
+        (
+            Spec::new(2, 1, 8, PALETTE, vec![vec![0, 0]]).build(),
+            "missing PLTE",
+        ),
+        (
+            insert_before(&palette_file, b"IDAT", &chunk(b"PLTE", &[1, 2, 3])),
+            "duplicate",
+        ),
         (insert_before(&base, b"IDAT", &chunk(b"PLTE", b"")), "PLTE"),
     ];
     for (file, part) in cases {
@@ -681,7 +872,11 @@ fn chunk_structure_errors_are_malformed() {
 fn chunks_after_the_image_data_only_need_valid_framing() {
     // Legacy finishes with png_read_end(png, nullptr), which skips them unread.
     let base = sample_file();
-    for extra in [chunk(b"CrIt", b"x"), chunk(b"PLTE", b"zz"), chunk(b"IDAT", b"not zlib")] {
+    for extra in [
+        chunk(b"CrIt", b"x"),
+        chunk(b"PLTE", b"zz"),
+        chunk(b"IDAT", b"not zlib"),
+    ] {
         let file = insert_before(&base, b"IEND", &extra);
         assert_eq!(decode_8bit(&file), (3, patterned_8(18)));
     }
@@ -701,7 +896,11 @@ fn header_claiming_more_pixels_than_the_limit_is_limit_exceeded() {
     // A small file whose header claims 10 gigapixels, against the default limit.
     let mut huge = sample_file();
     patch_ihdr_size(&mut huge, 100_000, 100_000);
-    assert_category(png::read_header(&huge, Limits::default()), ErrorCategory::LimitExceeded, "100000x100000");
+    assert_category(
+        png::read_header(&huge, Limits::default()),
+        ErrorCategory::LimitExceeded,
+        "100000x100000",
+    );
     assert_category(
         png::decode_into_u8(&huge, Limits::default(), &mut [0; 4]),
         ErrorCategory::LimitExceeded,
@@ -719,19 +918,43 @@ fn limit_is_checked_after_the_chunks_before_the_image_data() {
     assert_decode_fails(&bad_text_crc, ErrorCategory::MalformedData, "CRC");
     let mut bad_idat_crc = huge.clone();
     corrupt_crc(&mut bad_idat_crc, b"IDAT");
-    assert_decode_fails(&bad_idat_crc, ErrorCategory::LimitExceeded, "exceeds the limit");
+    assert_decode_fails(
+        &bad_idat_crc,
+        ErrorCategory::LimitExceeded,
+        "exceeds the limit",
+    );
 }
 
 #[test]
 fn buffer_of_the_wrong_size_or_depth_is_invalid_argument() {
     let file = sample_file();
     let limits = Limits::default();
-    assert_category(png::decode_into_u8(&file, limits, &mut [0; 17]), ErrorCategory::InvalidArgument, "17");
-    assert_category(png::decode_into_u8(&file, limits, &mut [0; 19]), ErrorCategory::InvalidArgument, "18");
-    assert_category(png::decode_into_u16(&file, limits, &mut [0; 18]), ErrorCategory::InvalidArgument, "8-bit");
+    assert_category(
+        png::decode_into_u8(&file, limits, &mut [0; 17]),
+        ErrorCategory::InvalidArgument,
+        "17",
+    );
+    assert_category(
+        png::decode_into_u8(&file, limits, &mut [0; 19]),
+        ErrorCategory::InvalidArgument,
+        "18",
+    );
+    assert_category(
+        png::decode_into_u16(&file, limits, &mut [0; 18]),
+        ErrorCategory::InvalidArgument,
+        "8-bit",
+    );
     let sixteen = gray_file(2, 16, vec![vec![0; 4]]).build();
-    assert_category(png::decode_into_u8(&sixteen, limits, &mut [0; 2]), ErrorCategory::InvalidArgument, "16-bit");
-    assert_category(png::decode_into_u16(&sixteen, limits, &mut [0; 3]), ErrorCategory::InvalidArgument, "3");
+    assert_category(
+        png::decode_into_u8(&sixteen, limits, &mut [0; 2]),
+        ErrorCategory::InvalidArgument,
+        "16-bit",
+    );
+    assert_category(
+        png::decode_into_u16(&sixteen, limits, &mut [0; 3]),
+        ErrorCategory::InvalidArgument,
+        "3",
+    );
 }
 
 #[test]
@@ -739,7 +962,11 @@ fn bad_filter_type_is_malformed() {
     let spec = Spec::new(3, 2, 8, RGB, rows_of_8(&patterned_8(18), 9));
     let mut data = unfiltered_stream(&spec.rows);
     data[10] = 5; // second row's filter type
-    assert_decode_fails(&spec.build_with_zlib(&zlib_stored(&data, 4000)), ErrorCategory::MalformedData, "filter");
+    assert_decode_fails(
+        &spec.build_with_zlib(&zlib_stored(&data, 4000)),
+        ErrorCategory::MalformedData,
+        "filter",
+    );
 }
 
 // ---- the end of the zlib stream, as libpng reads it -------------------------------------------
@@ -758,7 +985,11 @@ fn bad_adler32_is_malformed_when_zlib_reaches_it_with_the_last_row() {
     let mut zlib = good_zlib();
     let n = zlib.len();
     zlib[n - 1] ^= 1;
-    assert_decode_fails(&file_with_zlib(&zlib), ErrorCategory::MalformedData, "malformed data");
+    assert_decode_fails(
+        &file_with_zlib(&zlib),
+        ErrorCategory::MalformedData,
+        "malformed data",
+    );
 }
 
 #[test]
@@ -769,7 +1000,32 @@ fn bad_adler32_in_a_later_chunk_is_only_a_warning() {
     zlib[n - 1] ^= 1;
     let mut spec = Spec::new(3, 2, 8, RGB, rows_of_8(&patterned_8(18), 9));
     spec.idat_size = n - 4;
-    assert_eq!(decode_8bit(&spec.build_with_zlib(&zlib)), (3, patterned_8(18)));
+    assert_eq!(
+        decode_8bit(&spec.build_with_zlib(&zlib)),
+        (3, patterned_8(18))
+    );
+}
+
+#[test]
+fn bad_adler32_counts_only_inside_libpngs_8k_read_piece() {
+    // libpng hands zlib an IDAT chunk in pieces of 8192 bytes. One stored block of 8185
+    // bytes ends exactly with the first piece, so the Adler-32 (in the second piece) is
+    // read only "to check": a warning. With 8181 bytes it is read with the last row.
+    for (width, height, fatal) in [(1636u32, 5u32, false), (2726, 3, true)] {
+        let rows: Vec<Vec<u8>> = (0..height)
+            .map(|y| noise(width as usize, u64::from(y)))
+            .collect();
+        let data = unfiltered_stream(&rows);
+        let mut zlib = zlib_stored(&data, 65535);
+        let n = zlib.len();
+        zlib[n - 1] ^= 1;
+        let file = Spec::new(width, height, 8, GRAY, rows.clone()).build_with_zlib(&zlib);
+        if fatal {
+            assert_decode_fails(&file, ErrorCategory::MalformedData, "incorrect data check");
+        } else {
+            assert_eq!(decode_8bit(&file), (1, rows.concat()));
+        }
+    }
 }
 
 #[test]
@@ -793,7 +1049,11 @@ fn zlib_stream_ending_early_is_malformed() {
     let rows = rows_of_8(&patterned_8(18), 9);
     let data = unfiltered_stream(&rows);
     let short = zlib_stored(&data[..15], 4000);
-    assert_decode_fails(&file_with_zlib(&short), ErrorCategory::MalformedData, "not enough image data");
+    assert_decode_fails(
+        &file_with_zlib(&short),
+        ErrorCategory::MalformedData,
+        "not enough image data",
+    );
 }
 
 #[test]
@@ -821,15 +1081,15 @@ fn small_zlib_windows_follow_zlib() {
 /// `distance` back (back-references of at most 258 bytes), then end-of-block.
 fn fixed_block_copy(literal: u8, distance: usize, length: usize) -> Vec<u8> {
     const LENGTH_BASE: [usize; 29] = [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
-        115, 131, 163, 195, 227, 258,
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115,
+        131, 163, 195, 227, 258,
     ];
     const LENGTH_EXTRA: [u32; 29] = [
         0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
     ];
     const DIST_BASE: [usize; 30] = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025,
-        1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+        2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
     ];
     let mut out = Vec::new();
     let (mut acc, mut n) = (0u64, 0u32);
@@ -855,7 +1115,11 @@ fn fixed_block_copy(literal: u8, distance: usize, length: usize) -> Vec<u8> {
     let mut left = length;
     while left > 0 {
         // Leave at least 3 for the last piece.
-        let piece = if left > 258 && left - 258 < 3 { left - 3 } else { left.min(258) };
+        let piece = if left > 258 && left - 258 < 3 {
+            left - 3
+        } else {
+            left.min(258)
+        };
         let sym = LENGTH_BASE.iter().rposition(|&b| b <= piece).unwrap();
         let symbol = 257 + sym as u32;
         if symbol <= 279 {
@@ -863,7 +1127,11 @@ fn fixed_block_copy(literal: u8, distance: usize, length: usize) -> Vec<u8> {
         } else {
             put(code(0xc0 + symbol - 280, 8), 8, &mut out);
         }
-        put((piece - LENGTH_BASE[sym]) as u32, LENGTH_EXTRA[sym], &mut out);
+        put(
+            (piece - LENGTH_BASE[sym]) as u32,
+            LENGTH_EXTRA[sym],
+            &mut out,
+        );
         let dsym = DIST_BASE.iter().rposition(|&b| b <= distance).unwrap();
         let extra = if dsym < 4 { 0 } else { (dsym as u32 - 2) / 2 };
         put(code(dsym as u32, 5), 5, &mut out);
@@ -896,7 +1164,13 @@ fn fixed_block_helper_produces_a_valid_stream() {
 fn ihdr_fields(png: &[u8]) -> (u32, u32, u8, u8, u8) {
     let data = find_chunk(png, b"IHDR") + 8;
     let be = |o: usize| u32::from_be_bytes([png[o], png[o + 1], png[o + 2], png[o + 3]]);
-    (be(data), be(data + 4), png[data + 8], png[data + 9], png[data + 12])
+    (
+        be(data),
+        be(data + 4),
+        png[data + 8],
+        png[data + 9],
+        png[data + 12],
+    )
 }
 
 #[test]
@@ -906,7 +1180,10 @@ fn encode_writes_signature_and_header_matching_the_image() {
     assert_eq!(ihdr_fields(&rgba), (3, 2, 8, RGBA, 0));
     let gray16 = png::encode_u16(&[0; 5], 5, 1, 1).unwrap();
     assert_eq!(ihdr_fields(&gray16), (5, 1, 16, GRAY, 0));
-    assert_eq!(ihdr_fields(&png::encode_u8(&[0; 3], 1, 1, 3).unwrap()).3, RGB);
+    assert_eq!(
+        ihdr_fields(&png::encode_u8(&[0; 3], 1, 1, 3).unwrap()).3,
+        RGB
+    );
 }
 
 const ROUND_TRIP_GEOMETRIES: [(u32, u32); 5] = [(1, 1), (7, 5), (1, 9), (13, 1), (64, 3)];
@@ -917,7 +1194,11 @@ fn eight_bit_gray_rgb_and_rgba_survive_a_round_trip() {
         for channels in [1u32, 3, 4] {
             let samples = patterned_8((width * height * channels) as usize);
             let encoded = png::encode_u8(&samples, width, height, channels).unwrap();
-            assert_eq!(decode_8bit(&encoded), (channels, samples), "{width}x{height}x{channels}");
+            assert_eq!(
+                decode_8bit(&encoded),
+                (channels, samples),
+                "{width}x{height}x{channels}"
+            );
         }
     }
 }
@@ -928,7 +1209,11 @@ fn sixteen_bit_gray_rgb_and_rgba_survive_a_round_trip() {
         for channels in [1u32, 3, 4] {
             let samples = patterned_16((width * height * channels) as usize);
             let encoded = png::encode_u16(&samples, width, height, channels).unwrap();
-            assert_eq!(decode_16bit(&encoded), (channels, samples), "{width}x{height}x{channels}");
+            assert_eq!(
+                decode_16bit(&encoded),
+                (channels, samples),
+                "{width}x{height}x{channels}"
+            );
         }
     }
 }
@@ -948,15 +1233,38 @@ fn large_round_trip_decodes_every_pixel() {
     let encoded = png::encode_u8(&samples, width, height, 3).unwrap();
     let (channels, decoded) = decode_8bit(&encoded);
     assert_eq!(channels, 3);
-    assert_eq!(pixel(&decoded, 3, width, 639, 479), pixel(&samples, 3, width, 639, 479));
+    assert_eq!(
+        pixel(&decoded, 3, width, 639, 479),
+        pixel(&samples, 3, width, 639, 479)
+    );
     assert_eq!(decoded, samples);
 }
 
 #[test]
 fn encode_rejects_what_legacy_images_cannot_hold() {
-    assert_category(png::encode_u8(&[0; 4], 2, 1, 2), ErrorCategory::InvalidArgument, "channels");
-    assert_category(png::encode_u8(&[], 0, 1, 1), ErrorCategory::InvalidArgument, "0x1");
-    assert_category(png::encode_u16(&[], 1, 0, 3), ErrorCategory::InvalidArgument, "1x0");
-    assert_category(png::encode_u8(&[0; 5], 2, 1, 3), ErrorCategory::InvalidArgument, "5 samples");
-    assert_category(png::encode_u16(&[0; 7], 2, 1, 4), ErrorCategory::InvalidArgument, "7 samples");
+    assert_category(
+        png::encode_u8(&[0; 4], 2, 1, 2),
+        ErrorCategory::InvalidArgument,
+        "channels",
+    );
+    assert_category(
+        png::encode_u8(&[], 0, 1, 1),
+        ErrorCategory::InvalidArgument,
+        "0x1",
+    );
+    assert_category(
+        png::encode_u16(&[], 1, 0, 3),
+        ErrorCategory::InvalidArgument,
+        "1x0",
+    );
+    assert_category(
+        png::encode_u8(&[0; 5], 2, 1, 3),
+        ErrorCategory::InvalidArgument,
+        "5 samples",
+    );
+    assert_category(
+        png::encode_u16(&[0; 7], 2, 1, 4),
+        ErrorCategory::InvalidArgument,
+        "7 samples",
+    );
 }

@@ -41,29 +41,36 @@ fn bench_gaussian_blur(c: &mut Criterion) {
 }
 
 fn bench_convolve(c: &mut Criterion) {
-    let mut group = c.benchmark_group("convolve_5x5_rgb");
-    let (width, height) = (256, 256);
-    let src = noise(width * height * 3);
-    let mut dst = vec![0u8; src.len()];
     let weights: Vec<f32> = (0..25).map(|i| (i as f32 - 12.0) / 100.0 + 0.04).collect();
     let kernel = Kernel {
         width: 5,
         height: 5,
         weights: &weights,
     };
-    group.throughput(Throughput::Elements((width * height) as u64));
-    group.bench_function(
-        BenchmarkId::from_parameter(format!("{width}x{height}")),
-        |b| {
-            b.iter(|| {
-                let view = ImageView::new(&src, width, height, 3).unwrap();
-                let out = ImageViewMut::new(&mut dst, width, height, 3).unwrap();
-                convolve(view, black_box(&kernel), out).unwrap();
-                black_box(&dst);
-            })
-        },
-    );
-    group.finish();
+    for (name, width, height, channels) in [
+        ("convolve_5x5_rgb", 256, 256, 3),
+        ("convolve_5x5_gray", 3840, 2160, 1),
+    ] {
+        let mut group = c.benchmark_group(name);
+        let src = noise(width * height * channels);
+        let mut dst = vec![0u8; src.len()];
+        group.throughput(Throughput::Elements((width * height) as u64));
+        if width * height > 1 << 20 {
+            group.sample_size(20);
+        }
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("{width}x{height}")),
+            |b| {
+                b.iter(|| {
+                    let view = ImageView::new(&src, width, height, channels).unwrap();
+                    let out = ImageViewMut::new(&mut dst, width, height, channels).unwrap();
+                    convolve(view, black_box(&kernel), out).unwrap();
+                    black_box(&dst);
+                })
+            },
+        );
+        group.finish();
+    }
 }
 
 criterion_group!(benches, bench_gaussian_blur, bench_convolve);

@@ -50,9 +50,12 @@ fn bench_sizes(
 
 fn bench_box_blur(c: &mut Criterion) {
     for radius in [1u32, 10] {
-        bench_sizes(c, &format!("box_blur_r{radius}_rgb"), CHANNELS, |src, dst| {
-            box_blur(src, black_box(radius), dst)
-        });
+        bench_sizes(
+            c,
+            &format!("box_blur_r{radius}_rgb"),
+            CHANNELS,
+            |src, dst| box_blur(src, black_box(radius), dst),
+        );
     }
 }
 

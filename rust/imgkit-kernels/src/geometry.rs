@@ -12,15 +12,23 @@ use crate::image::{ImageView, ImageViewMut, Shape};
 /// Largest resize target side legacy accepts.
 const MAX_RESIZE_SIDE: usize = 65535;
 
-/// Work units (the scheduler counts multiply-adds, ~0.1 ns each on one core) per output
-/// byte of an operation that only moves bytes (flip, nearest resize, rotate). Measured on
-/// 2 vCPUs: these run at 0.1-0.5 ns per byte, so a 2-thread pool pays off from about
-/// 1 MB of output (the default threshold) and the band size matches too.
-const MOVE_WORK_PER_BYTE: usize = 1;
+// Work units per element, for `Schedule::for_work` and `rows_per_band`. The scheduler
+// counts the filters' vectorised multiply-adds, about 0.11 ns each on one core, and goes
+// parallel from about 60 us of work; these constants convert this module's measured
+// single-core costs (2 vCPU x86-64, 256x256 images) into those units.
 
-/// Work units per output sample of the bilinear resize (about 1 ns per sample with one
-/// core: a row cache hit costs a blend, a miss a horizontal pass too).
-const BILINEAR_WORK_PER_SAMPLE: usize = 8;
+/// `flip`: 0.04-0.12 ns per output byte (row copies, pixel reversal).
+const FLIP_WORK_PER_BYTE: usize = 1;
+
+/// Nearest resize: 0.15-0.25 ns per output byte (a gather per pixel, repeated rows copied).
+const NEAREST_WORK_PER_BYTE: usize = 2;
+
+/// `rotate90`: 0.6-0.9 ns per pixel (a gather per pixel within a tile).
+const ROTATE_WORK_PER_PIXEL: usize = 7;
+
+/// Bilinear resize: about 1 ns per output sample for the vertical blend and as much per
+/// horizontally blended sample (one row of those per source row used).
+const BILINEAR_WORK_PER_SAMPLE: usize = 9;
 
 /// Which samples [`resize`] reads.
 ///
@@ -91,10 +99,9 @@ pub fn resize(
             out.channels, input.channels
         )));
     }
-    let samples = out.width * out.height * out.channels;
     let work = match filter {
-        ResizeFilter::Nearest => samples.saturating_mul(MOVE_WORK_PER_BYTE),
-        ResizeFilter::Bilinear => samples.saturating_mul(BILINEAR_WORK_PER_SAMPLE),
+        ResizeFilter::Nearest => out.height * out.row_len() * NEAREST_WORK_PER_BYTE,
+        ResizeFilter::Bilinear => bilinear_work(input.height, out),
     };
     resize_scheduled(Schedule::for_work(work), src, filter, dst);
     Ok(())
@@ -154,7 +161,7 @@ fn resize_nearest<const C: usize>(
     let rows = nearest_indices(input.height, out.height);
     let (src_row_len, row_len) = (input.row_len(), out.row_len());
     let samples = src.samples();
-    let band_rows = rows_per_band(row_len * MOVE_WORK_PER_BYTE, 1);
+    let band_rows = rows_per_band(row_len * NEAREST_WORK_PER_BYTE, 1);
 
     for_each_band(
         schedule,
@@ -250,6 +257,16 @@ fn blend_row<const C: usize>(src_row: &[u8], columns: &[BilinearTap], out: &mut 
     }
 }
 
+/// The work of a bilinear resize into `out` from `source_height` rows: every output
+/// sample is blended vertically, and each source row used (at most two per output row)
+/// horizontally.
+fn bilinear_work(source_height: usize, out: Shape) -> usize {
+    let blended_rows = source_height.min(2 * out.height);
+    (out.height + blended_rows)
+        .saturating_mul(out.row_len())
+        .saturating_mul(BILINEAR_WORK_PER_SAMPLE)
+}
+
 fn resize_bilinear<const C: usize>(
     schedule: Schedule,
     src: ImageView<'_>,
@@ -260,7 +277,7 @@ fn resize_bilinear<const C: usize>(
     let rows = bilinear_taps(input.height, out.height);
     let (src_row_len, row_len) = (input.row_len(), out.row_len());
     let samples = src.samples();
-    let band_rows = rows_per_band(row_len * BILINEAR_WORK_PER_SAMPLE, 1);
+    let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
     let source_row = |y: usize| &samples[y * src_row_len..][..src_row_len];
 
     for_each_band(
@@ -334,7 +351,7 @@ fn blend_rows(top: &[f64], bottom: &[f64], tap: BilinearTap, out: &mut [u8]) {
 /// "unknown axis" error cannot arise.
 pub fn flip(src: ImageView<'_>, axis: FlipAxis, dst: ImageViewMut<'_>) -> Result<(), KernelError> {
     dst.check_same_shape(&src, "flip")?;
-    let work = src.samples().len().saturating_mul(MOVE_WORK_PER_BYTE);
+    let work = src.samples().len().saturating_mul(FLIP_WORK_PER_BYTE);
     flip_scheduled(Schedule::for_work(work), src, axis, dst);
     Ok(())
 }
@@ -351,7 +368,7 @@ pub(crate) fn flip_scheduled(
     } = src.shape();
     let row_len = src.shape().row_len();
     let samples = src.samples();
-    let band_rows = rows_per_band(row_len * MOVE_WORK_PER_BYTE, 1);
+    let band_rows = rows_per_band(row_len * FLIP_WORK_PER_BYTE, 1);
     for_each_band(
         schedule,
         dst.samples_mut(),
@@ -418,7 +435,7 @@ pub fn rotate90(src: ImageView<'_>, dst: ImageViewMut<'_>) -> Result<(), KernelE
             expected.channels
         )));
     }
-    let work = src.samples().len().saturating_mul(MOVE_WORK_PER_BYTE);
+    let work = (input.width * input.height).saturating_mul(ROTATE_WORK_PER_PIXEL);
     rotate90_scheduled(Schedule::for_work(work), src, dst);
     Ok(())
 }
@@ -442,7 +459,7 @@ fn rotate90_tiled<const C: usize>(
     // Output rows are source columns and hold `height` pixels.
     let row_len = height * C;
     let samples = src.samples();
-    let band_rows = rows_per_band(row_len * MOVE_WORK_PER_BYTE, 1).next_multiple_of(ROTATE_TILE);
+    let band_rows = rows_per_band(height * ROTATE_WORK_PER_PIXEL, 1).next_multiple_of(ROTATE_TILE);
 
     for_each_band(
         schedule,
@@ -468,4 +485,170 @@ fn rotate90_tiled<const C: usize>(
             }
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: C++ `std::round` (half away from zero), then the clamp.
+    fn reference(value: f64) -> u8 {
+        value.round().clamp(0.0, 255.0) as u8
+    }
+
+    #[test]
+    fn round_f64_to_u8_matches_std_round_around_every_threshold() {
+        for k in 0..=256u32 {
+            for centre in [f64::from(k), f64::from(k) + 0.5] {
+                let bits = centre.to_bits();
+                // The neighbouring doubles on both sides, and both signs.
+                for value in (bits.saturating_sub(3)..=bits + 3).map(f64::from_bits) {
+                    assert_eq!(round_f64_to_u8(value), reference(value), "{value:e}");
+                    assert_eq!(round_f64_to_u8(-value), reference(-value), "{:e}", -value);
+                }
+            }
+        }
+        assert_eq!(round_f64_to_u8(0.5), 1);
+        assert_eq!(round_f64_to_u8(2.5), 3); // not banker's rounding
+        assert_eq!(round_f64_to_u8(0.499_999_999_999_999_94), 0);
+        assert_eq!(round_f64_to_u8(254.5), 255);
+    }
+
+    #[test]
+    fn round_f64_to_u8_clamps_and_maps_nan_to_zero() {
+        for (value, expected) in [
+            (-0.0, 0),
+            (-1e300, 0),
+            (1e300, 255),
+            (255.49, 255),
+            (255.5, 255),
+            (f64::INFINITY, 255),
+            (f64::NEG_INFINITY, 0),
+            (f64::NAN, 0),
+            (1e-300, 0),
+        ] {
+            assert_eq!(round_f64_to_u8(value), expected, "{value:e}");
+        }
+    }
+
+    #[test]
+    fn round_f64_to_u8_matches_std_round_on_pseudo_random_values() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let value = (state >> 11) as f64 / (1u64 << 53) as f64 * 260.0 - 2.0;
+            assert_eq!(round_f64_to_u8(value), reference(value), "{value:e}");
+        }
+    }
+
+    #[test]
+    fn taps_follow_the_header_formulas() {
+        // 2 -> 4: sx = -0.25, 0.25, 0.75, 1.25.
+        let taps = bilinear_taps(2, 4);
+        let got: Vec<(usize, usize, f64)> = taps
+            .iter()
+            .map(|t| (t.lower, t.upper, t.fraction))
+            .collect();
+        assert_eq!(got, [(0, 1, 0.0), (0, 1, 0.25), (0, 1, 0.75), (1, 1, 0.25)]);
+        assert!(taps.iter().all(|t| t.complement == 1.0 - t.fraction));
+        // floor((x + 0.5) * 5 / 2) = 1, 3; floor((x + 0.5) * 2 / 3) = 0, 1, 1.
+        assert_eq!(nearest_indices(5, 2), [1, 3]);
+        assert_eq!(nearest_indices(2, 3), [0, 1, 1]);
+        assert_eq!(nearest_indices(1, 4), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn bilinear_work_counts_blended_rows() {
+        let out = Shape {
+            width: 10,
+            height: 4,
+            channels: 3,
+        };
+        // Shrinking from 100 rows blends at most 2 per output row; enlarging from 2, 2.
+        assert_eq!(
+            bilinear_work(100, out),
+            (4 + 8) * 30 * BILINEAR_WORK_PER_SAMPLE
+        );
+        assert_eq!(
+            bilinear_work(2, out),
+            (4 + 2) * 30 * BILINEAR_WORK_PER_SAMPLE
+        );
+    }
+
+    const WIDTH: usize = 1000;
+    const HEIGHT: usize = 700;
+
+    fn noise(len: usize) -> Vec<u8> {
+        let mut state = 0x853c_49e6_748f_ea9bu64;
+        (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (state >> 56) as u8
+            })
+            .collect()
+    }
+
+    /// Runs `op` under both schedules on a four-thread pool, so that the parallel one
+    /// really splits the work even on a one-core machine, and compares the outputs.
+    fn assert_schedules_agree(
+        out: (usize, usize, usize),
+        op: impl Fn(Schedule, ImageViewMut<'_>) + Send + Sync,
+    ) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let run = |schedule| {
+            let mut dst = vec![0u8; out.0 * out.1 * out.2];
+            pool.install(|| {
+                op(
+                    schedule,
+                    ImageViewMut::new(&mut dst, out.0, out.1, out.2).unwrap(),
+                )
+            });
+            dst
+        };
+        let sequential = run(Schedule::Sequential);
+        let parallel = run(Schedule::Parallel);
+        let differing = sequential
+            .iter()
+            .zip(&parallel)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(
+            differing, 0,
+            "{differing} samples differ between the schedules"
+        );
+        assert!(
+            sequential.iter().any(|&v| v != 0),
+            "the operation wrote nothing"
+        );
+    }
+
+    #[test]
+    fn parallel_geometry_equals_sequential_sample_for_sample() {
+        for channels in [1, 3, 4] {
+            let src = noise(WIDTH * HEIGHT * channels);
+            let view = ImageView::new(&src, WIDTH, HEIGHT, channels).unwrap();
+            for filter in [ResizeFilter::Nearest, ResizeFilter::Bilinear] {
+                for (width, height) in [(1501, 1049), (333, 97), (1000, 3)] {
+                    assert_schedules_agree((width, height, channels), |schedule, dst| {
+                        resize_scheduled(schedule, view, filter, dst)
+                    });
+                }
+            }
+            for axis in [FlipAxis::Horizontal, FlipAxis::Vertical] {
+                assert_schedules_agree((WIDTH, HEIGHT, channels), |schedule, dst| {
+                    flip_scheduled(schedule, view, axis, dst)
+                });
+            }
+            assert_schedules_agree((HEIGHT, WIDTH, channels), |schedule, dst| {
+                rotate90_scheduled(schedule, view, dst)
+            });
+        }
+    }
 }

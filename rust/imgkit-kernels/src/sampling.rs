@@ -186,7 +186,10 @@ mod tests {
         assert_eq!(span(1, 1, 12).len(), 25);
         assert_eq!(span(1, 1, 12)[..12], [10; 12]);
         assert_eq!(span(1, 1, 12)[12], 11);
-        assert_eq!(span(1, 1, 12)[13..], [12, 13, 14, 15, 16, 17, 18, 19, 19, 19, 19, 19]);
+        assert_eq!(
+            span(1, 1, 12)[13..],
+            [12, 13, 14, 15, 16, 17, 18, 19, 19, 19, 19, 19]
+        );
         // One pixel of padding reaching just past the left end.
         assert_eq!(span(1, 2, 2), [10, 10, 11, 12, 13, 14]);
     }
@@ -196,7 +199,10 @@ mod tests {
         let row = [1u8, 2, 3, 4, 5, 6, 7, 8, 9]; // three RGB pixels
         let mut padded = vec![0.0f32; (1 + 2) * 3];
         pad_span_clamped(&row, 3, 2, 1, &mut padded);
-        let expected: Vec<f32> = [4, 5, 6, 7, 8, 9, 7, 8, 9].iter().map(|&v| v as f32).collect();
+        let expected: Vec<f32> = [4, 5, 6, 7, 8, 9, 7, 8, 9]
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
         assert_eq!(padded, expected);
     }
 

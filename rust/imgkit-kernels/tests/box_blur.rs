@@ -73,9 +73,15 @@ fn largest_radius_reads_far_beyond_the_edges() {
     // 1x2, r = 1024, n = 2049^2, one column. Row 0's window holds 1025 rows of 0 and
     // 1024 of 255: 255 * 1024 / 2049 = 127.4 -> 127. Row 1's holds 1024 of 0 and 1025 of
     // 255: 127.6 -> 128.
-    assert_eq!(box_blur_owned(&[0, 255], (1, 2, 1), 1024).unwrap(), [127, 128]);
+    assert_eq!(
+        box_blur_owned(&[0, 255], (1, 2, 1), 1024).unwrap(),
+        [127, 128]
+    );
     // Transposed, the same along the row.
-    assert_eq!(box_blur_owned(&[0, 255], (2, 1, 1), 1024).unwrap(), [127, 128]);
+    assert_eq!(
+        box_blur_owned(&[0, 255], (2, 1, 1), 1024).unwrap(),
+        [127, 128]
+    );
 }
 
 #[test]

@@ -84,7 +84,10 @@ fn colour_input_uses_luminance_and_ignores_alpha() {
     // Pure red 100 has luminance (77 * 100 + 128) >> 8 = 30, so the step gives 4 * 30.
     let red_step = [0, 0, 0, 255, 100, 0, 0, 0];
     assert_eq!(sobel_owned(&red_step, (2, 1, 4)).unwrap(), [120, 120]);
-    assert_eq!(sobel_owned(&[0, 0, 0, 100, 0, 0], (2, 1, 3)).unwrap(), [120, 120]);
+    assert_eq!(
+        sobel_owned(&[0, 0, 0, 100, 0, 0], (2, 1, 3)).unwrap(),
+        [120, 120]
+    );
 
     let mut alpha_only = vec![90u8; 7 * 5 * 4];
     for x in 0..7 {
@@ -143,7 +146,11 @@ fn matches_the_specification_on_random_images() {
 #[test]
 fn large_images_match_the_specification() {
     // Big enough to run in parallel bands (with a pool of more than one thread).
-    for (shape, seed) in [((701, 403, 1), 60), ((512, 300, 3), 61), ((333, 257, 4), 62)] {
+    for (shape, seed) in [
+        ((701, 403, 1), 60),
+        ((512, 300, 3), 61),
+        ((333, 257, 4), 62),
+    ] {
         let src = noise(shape.0 * shape.1 * shape.2, seed);
         assert_eq!(
             sobel_owned(&src, shape).unwrap(),

@@ -102,21 +102,38 @@ fn sharpens_every_channel_of_rgb() {
 
 /// The sharpening exactly, on the crate's own blur; the whole pipeline within 1 of the
 /// legacy specification (whose blur is the literal `reference_gaussian`).
-fn check_against_the_specification(src: &[u8], shape: (usize, usize, usize), sigma: f32, amount: f32) {
+fn check_against_the_specification(
+    src: &[u8],
+    shape: (usize, usize, usize),
+    sigma: f32,
+    amount: f32,
+) {
     let out = unsharp_owned(src, shape, sigma, amount).unwrap();
     let blurred = gaussian_owned(src, shape, sigma).unwrap();
     let context = format!("{shape:?}, sigma {sigma}, amount {amount}");
-    assert_eq!(out, reference_sharpen(src, &blurred, shape.2, amount), "{context}");
+    assert_eq!(
+        out,
+        reference_sharpen(src, &blurred, shape.2, amount),
+        "{context}"
+    );
 
     let spec_blur = reference_gaussian(src, shape, &gaussian_weights(sigma));
     let spec = reference_sharpen(src, &spec_blur, shape.2, amount);
     // A blur one off moves the result by up to `amount`; the parity tolerance is stated
     // for the blur, so compare where the blurs agree and bound the rest.
-    for (i, ((&got, &want), (&b, &sb))) in out.iter().zip(&spec).zip(blurred.iter().zip(&spec_blur)).enumerate() {
+    for (i, ((&got, &want), (&b, &sb))) in out
+        .iter()
+        .zip(&spec)
+        .zip(blurred.iter().zip(&spec_blur))
+        .enumerate()
+    {
         if b == sb {
             assert_eq!(got, want, "{context}: sample {i}");
         } else {
-            assert!(b.abs_diff(sb) <= 1, "{context}: blur differs by more than 1 at {i}");
+            assert!(
+                b.abs_diff(sb) <= 1,
+                "{context}: blur differs by more than 1 at {i}"
+            );
         }
     }
 }
@@ -140,7 +157,11 @@ fn matches_the_specification_on_random_images() {
 #[test]
 fn large_images_match_the_specification() {
     // Big enough to run in parallel bands (with a pool of more than one thread).
-    for (shape, seed) in [((611, 203, 3), 90), ((300, 301, 4), 91), ((700, 400, 1), 92)] {
+    for (shape, seed) in [
+        ((611, 203, 3), 90),
+        ((300, 301, 4), 91),
+        ((700, 400, 1), 92),
+    ] {
         let src = noise(shape.0 * shape.1 * shape.2, seed);
         check_against_the_specification(&src, shape, 1.5, 1.25);
     }
@@ -161,7 +182,10 @@ fn rejects_amount_outside_zero_to_sixteen() {
         (17.0, "17"),
         (f32::INFINITY, "inf"),
         (f32::NAN, "NaN"),
-        (-f32::MIN_POSITIVE, "-0.000000000000000000000000000000000000011754944"),
+        (
+            -f32::MIN_POSITIVE,
+            "-0.000000000000000000000000000000000000011754944",
+        ),
     ] {
         assert_eq!(
             invalid_message(unsharp_owned(&src, (3, 3, 1), 1.0, amount)),
@@ -173,7 +197,12 @@ fn rejects_amount_outside_zero_to_sixteen() {
 #[test]
 fn accepts_amount_and_sigma_at_the_bounds() {
     let src = noise(6 * 5, 93);
-    for (sigma, amount) in [(64.0, 16.0), (f32::MIN_POSITIVE, 0.0), (1e-30, 16.0), (64.0, -0.0)] {
+    for (sigma, amount) in [
+        (64.0, 16.0),
+        (f32::MIN_POSITIVE, 0.0),
+        (1e-30, 16.0),
+        (64.0, -0.0),
+    ] {
         check_against_the_specification(&src, (6, 5, 1), sigma, amount);
     }
 }

@@ -189,7 +189,12 @@ impl Spec {
 
     /// The zlib stream of the image data.
     pub fn zlib(&self) -> Vec<u8> {
-        let stored = stored_rows(&self.rows, self.width as usize, self.bits(), self.interlaced);
+        let stored = stored_rows(
+            &self.rows,
+            self.width as usize,
+            self.bits(),
+            self.interlaced,
+        );
         zlib_stored(&unfiltered_stream(&stored), 4000)
     }
 
@@ -199,7 +204,13 @@ impl Spec {
 
     pub fn build_with_zlib(&self, zlib: &[u8]) -> Vec<u8> {
         let mut out = SIGNATURE.to_vec();
-        out.extend(ihdr(self.width, self.height, self.depth, self.color, self.interlaced));
+        out.extend(ihdr(
+            self.width,
+            self.height,
+            self.depth,
+            self.color,
+            self.interlaced,
+        ));
         for c in &self.before_idat {
             out.extend_from_slice(c);
         }
@@ -254,7 +265,10 @@ pub fn chunks(png: &[u8]) -> Vec<(usize, [u8; 4])> {
     let mut pos = 8;
     while pos + 12 <= png.len() {
         let len = be32(&png[pos..]) as usize;
-        out.push((pos, [png[pos + 4], png[pos + 5], png[pos + 6], png[pos + 7]]));
+        out.push((
+            pos,
+            [png[pos + 4], png[pos + 5], png[pos + 6], png[pos + 7]],
+        ));
         pos += 12 + len;
     }
     out
@@ -325,11 +339,7 @@ pub enum Trns {
 /// Straight from codecs.hpp: low-depth gray scaled by 255 / (2^d - 1), gray+alpha and
 /// gray with tRNS replicated into RGB, palette looked up (black beyond PLTE), tRNS keys
 /// giving alpha 0 (compared on the sample's bits), else max.
-pub fn reference(
-    spec: &Spec,
-    palette: &[[u8; 3]],
-    trns: &Trns,
-) -> (u32, Vec<u16>) {
+pub fn reference(spec: &Spec, palette: &[[u8; 3]], trns: &Trns) -> (u32, Vec<u16>) {
     let (width, depth) = (spec.width as usize, usize::from(spec.depth));
     let bits = spec.bits();
     let max = if depth == 16 { 65535u32 } else { 255 };
@@ -345,7 +355,13 @@ pub fn reference(
             u32::from(row[bit / 8] >> (8 - depth - bit % 8)) & ((1 << depth) - 1)
         }
     };
-    let scale = |v: u32| if depth < 8 { v * 255 / ((1 << depth) - 1) } else { v };
+    let scale = |v: u32| {
+        if depth < 8 {
+            v * 255 / ((1 << depth) - 1)
+        } else {
+            v
+        }
+    };
     let mut out = Vec::new();
     let channels = match (spec.color, trns) {
         (GRAY, Trns::Gray(_)) => 4,
@@ -359,7 +375,11 @@ pub fn reference(
             match (spec.color, trns) {
                 (GRAY, Trns::Gray(key)) => {
                     let v = sample(row, x, 0);
-                    let key = if depth == 16 { u32::from(*key) } else { u32::from(*key) & ((1 << depth) - 1) };
+                    let key = if depth == 16 {
+                        u32::from(*key)
+                    } else {
+                        u32::from(*key) & ((1 << depth) - 1)
+                    };
                     let g = scale(v) as u16;
                     out.extend([g, g, g, if v == key { 0 } else { max as u16 }]);
                 }
@@ -367,7 +387,11 @@ pub fn reference(
                 (RGB, Trns::Rgb(r, g, b)) => {
                     let px: Vec<u32> = (0..3).map(|s| sample(row, x, s)).collect();
                     let mask = if depth == 16 { 0xffff } else { 0xff };
-                    let key = [u32::from(*r) & mask, u32::from(*g) & mask, u32::from(*b) & mask];
+                    let key = [
+                        u32::from(*r) & mask,
+                        u32::from(*g) & mask,
+                        u32::from(*b) & mask,
+                    ];
                     let alpha = if px == key { 0 } else { max };
                     out.extend(px.iter().map(|&v| v as u16));
                     out.push(alpha as u16);

@@ -110,13 +110,12 @@ struct Scratch {
 /// Band `index` of the output, compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline): the arithmetic is the same in each, only
 /// the block size changes.
-#[multiversion(targets(
-    "x86_64+avx+avx2+avx512f+avx512bw+avx512vl",
-    "x86_64+avx+avx2"
-))]
+#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
 fn convolve_band<'a, 'k>(job: &Job<'a, 'k>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
     match_target! {
-        "x86_64+avx+avx2+avx512f+avx512bw+avx512vl" => convolve_band_with::<128>(job, scratch, index, band),
+        "x86_64+avx+avx2+avx512f+avx512bw+avx512vl" => {
+            convolve_band_with::<128>(job, scratch, index, band)
+        }
         "x86_64+avx+avx2" => convolve_band_with::<64>(job, scratch, index, band),
         _ => convolve_band_with::<32>(job, scratch, index, band),
     }

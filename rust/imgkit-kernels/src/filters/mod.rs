@@ -1,11 +1,19 @@
 //! Linear filters: [`convolve`] and the separable [`gaussian_blur`].
 //!
-//! Both reduce to one inner loop, [`correlate_row`]: every output sample of a row is a
-//! sum of `weight * input` over a list of taps, accumulated in `f32` in tap order — the
-//! order `imgkit::legacy` sums in, so results match it bit for bit unless the C++
+//! Both reduce to one inner loop, [`correlate_row`] (and its several-rows-at-once form
+//! [`correlate_rows`] for the Gaussian's vertical pass): every output sample of a row is
+//! a sum of `weight * input` over a list of taps, accumulated in `f32` in tap order —
+//! the order `imgkit::legacy` sums in, so results match it bit for bit unless the C++
 //! compiler reorders or fuses its float arithmetic. Borders never reach that loop: rows
 //! are padded with their edge pixels first and row indices are clamped, so the loop is a
 //! straight run over equal-length slices that the compiler vectorises.
+//!
+//! The band bodies are compiled several times with `multiversion` (AVX-512, AVX2 and
+//! the target's baseline) and the best one the CPU supports is picked at run time; the
+//! loops are always inlined into them so that they are vectorised for that instruction
+//! set. Only the block sizes differ between the versions, never the arithmetic: Rust
+//! does not contract `a * b + c` into a fused multiply-add even where the target has
+//! FMA, so every product is rounded before it is added, as legacy specifies.
 //!
 //! Work is split into bands of output rows. A band is computed the same way whether it
 //! runs on the calling thread or on a rayon worker, so the parallel result is identical
@@ -155,8 +163,9 @@ fn correlate_block<const B: usize, O>(
 /// `R` rows of a separable vertical pass at once, sharing their input rows:
 /// `outs[r][x] = store(sum over t in 0..weights.len(), in order, of weights[t] *
 /// input[sources[r + t] + x])`. Row `r + 1` reads the rows row `r` reads, shifted by
-/// one, so `T + R - 1` loads feed `R * T` multiply-adds instead of `R * T` loads; each
-/// row's sum is still accumulated in tap order, exactly as [`correlate_row`] would.
+/// one, so with `T` taps each block of `T + R - 1` loads feeds `R * T` multiply-adds
+/// (`R` separate rows would load `R * T` times); each row's sum is still accumulated in
+/// tap order, exactly as [`correlate_row`] would.
 ///
 /// `sources` holds `weights.len() + R - 1` offsets, all `outs` rows have one length, and
 /// every `input[source..source + len]` must be in bounds.
@@ -174,15 +183,21 @@ pub(crate) fn correlate_rows<const N: usize, const R: usize, O>(
     for (x0, width) in Blocks::<N>::new(len) {
         let outs = &mut outs;
         match width {
-            Block::Full => correlate_rows_block::<N, R, O>(input, weights, sources, x0, outs, &store),
+            Block::Full => {
+                correlate_rows_block::<N, R, O>(input, weights, sources, x0, outs, &store)
+            }
             Block::SixtyFour => {
                 correlate_rows_block::<64, R, O>(input, weights, sources, x0, outs, &store)
             }
             Block::Sixteen => {
                 correlate_rows_block::<16, R, O>(input, weights, sources, x0, outs, &store)
             }
-            Block::Four => correlate_rows_block::<4, R, O>(input, weights, sources, x0, outs, &store),
-            Block::One => correlate_rows_block::<1, R, O>(input, weights, sources, x0, outs, &store),
+            Block::Four => {
+                correlate_rows_block::<4, R, O>(input, weights, sources, x0, outs, &store)
+            }
+            Block::One => {
+                correlate_rows_block::<1, R, O>(input, weights, sources, x0, outs, &store)
+            }
         }
     }
 }
@@ -313,13 +328,21 @@ mod tests {
         let input = ramp(400);
         let taps = [(0.5, 0), (2.0, 3), (-1.25, 10), (0.1, 1)];
         for len in LENGTHS {
-            let mut outs = [vec![f32::NAN; len], vec![f32::NAN; len], vec![f32::NAN; len]];
+            let mut outs = [
+                vec![f32::NAN; len],
+                vec![f32::NAN; len],
+                vec![f32::NAN; len],
+            ];
             correlate_row::<32, _>(&input, &taps, &mut outs[0], |v| v);
             correlate_row::<64, _>(&input, &taps, &mut outs[1], |v| v);
             correlate_row::<128, _>(&input, &taps, &mut outs[2], |v| v);
             for (x, expected) in (0..len).map(|x| (x, correlate_at(&input, &taps, x))) {
                 for (n, out) in [32, 64, 128].iter().zip(&outs) {
-                    assert_eq!(out[x].to_bits(), expected.to_bits(), "N {n}, len {len}, x {x}");
+                    assert_eq!(
+                        out[x].to_bits(),
+                        expected.to_bits(),
+                        "N {n}, len {len}, x {x}"
+                    );
                 }
             }
         }

@@ -6,9 +6,9 @@ use super::gaussian::gaussian_blur_scheduled;
 use super::{gaussian_weights, Kernel, Schedule};
 use crate::image::{ImageView, ImageViewMut};
 
-const WIDTH: usize = 1000;
-const HEIGHT: usize = 700;
-const CHANNELS: usize = 3;
+/// Width, height, channels: every channel count, and heights that are not a multiple of
+/// the vertical pass's row groups or of the band height.
+const SHAPES: [(usize, usize, usize); 3] = [(1000, 700, 3), (517, 301, 1), (64, 999, 4)];
 
 fn noise(len: usize) -> Vec<u8> {
     let mut state = 0x853c_49e6_748f_ea9bu64;
@@ -24,22 +24,26 @@ fn noise(len: usize) -> Vec<u8> {
 
 /// Runs `filter` under `schedule` on a four-thread pool, so that the parallel schedule
 /// really splits the work even on a one-core machine.
-fn run(schedule: Schedule, filter: impl Fn(Schedule, ImageViewMut<'_>) + Send + Sync) -> Vec<u8> {
+fn run(
+    schedule: Schedule,
+    (width, height, channels): (usize, usize, usize),
+    filter: impl Fn(Schedule, ImageViewMut<'_>) + Send + Sync,
+) -> Vec<u8> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(4)
         .build()
         .unwrap();
-    let mut dst = vec![0u8; WIDTH * HEIGHT * CHANNELS];
+    let mut dst = vec![0u8; width * height * channels];
     pool.install(|| {
         filter(
             schedule,
-            ImageViewMut::new(&mut dst, WIDTH, HEIGHT, CHANNELS).unwrap(),
+            ImageViewMut::new(&mut dst, width, height, channels).unwrap(),
         )
     });
     dst
 }
 
-fn assert_same(sequential: &[u8], parallel: &[u8]) {
+fn assert_same(sequential: &[u8], parallel: &[u8], case: &str) {
     let differing = sequential
         .iter()
         .zip(parallel)
@@ -47,44 +51,51 @@ fn assert_same(sequential: &[u8], parallel: &[u8]) {
         .count();
     assert_eq!(
         differing, 0,
-        "{differing} samples differ between the schedules"
+        "{case}: {differing} samples differ between the schedules"
     );
 }
 
 #[test]
 fn parallel_gaussian_equals_sequential_sample_for_sample() {
-    let src = noise(WIDTH * HEIGHT * CHANNELS);
-    let view = ImageView::new(&src, WIDTH, HEIGHT, CHANNELS).unwrap();
-    for sigma in [0.6, 2.0, 5.0] {
-        let weights = gaussian_weights(sigma);
-        let filter = |schedule, dst: ImageViewMut<'_>| {
-            gaussian_blur_scheduled(schedule, view, &weights, dst)
-        };
-        let sequential = run(Schedule::Sequential, filter);
-        let parallel = run(Schedule::Parallel, filter);
-        assert_ne!(sequential, src, "sigma {sigma}: the blur did nothing");
-        assert_same(&sequential, &parallel);
+    for shape @ (width, height, channels) in SHAPES {
+        let src = noise(width * height * channels);
+        let view = ImageView::new(&src, width, height, channels).unwrap();
+        for sigma in [0.6, 2.0, 5.0] {
+            let weights = gaussian_weights(sigma);
+            let filter = |schedule, dst: ImageViewMut<'_>| {
+                gaussian_blur_scheduled(schedule, view, &weights, dst)
+            };
+            let sequential = run(Schedule::Sequential, shape, filter);
+            let parallel = run(Schedule::Parallel, shape, filter);
+            let case = format!("{width}x{height}x{channels}, sigma {sigma}");
+            assert_ne!(sequential, src, "{case}: the blur did nothing");
+            assert_same(&sequential, &parallel, &case);
+        }
     }
 }
 
 #[test]
 fn parallel_convolve_equals_sequential_sample_for_sample() {
-    let src = noise(WIDTH * HEIGHT * CHANNELS);
-    let view = ImageView::new(&src, WIDTH, HEIGHT, CHANNELS).unwrap();
-    for (width, height) in [(5, 5), (3, 31)] {
-        let weights: Vec<f32> = (0..width * height)
-            .map(|i| ((i * 37 % 17) as f32 - 6.0) / 40.0)
-            .collect();
-        let kernel = Kernel {
-            width,
-            height,
-            weights: &weights,
-        };
-        let filter =
-            |schedule, dst: ImageViewMut<'_>| convolve_scheduled(schedule, view, &kernel, dst);
-        let sequential = run(Schedule::Sequential, filter);
-        let parallel = run(Schedule::Parallel, filter);
-        assert_ne!(sequential, src, "{width}x{height}: the kernel did nothing");
-        assert_same(&sequential, &parallel);
+    for shape @ (width, height, channels) in SHAPES {
+        let src = noise(width * height * channels);
+        let view = ImageView::new(&src, width, height, channels).unwrap();
+        for (kernel_width, kernel_height) in [(5, 5), (3, 31)] {
+            let weights: Vec<f32> = (0..kernel_width * kernel_height)
+                .map(|i| ((i * 37 % 17) as f32 - 6.0) / 40.0)
+                .collect();
+            let kernel = Kernel {
+                width: kernel_width,
+                height: kernel_height,
+                weights: &weights,
+            };
+            let filter =
+                |schedule, dst: ImageViewMut<'_>| convolve_scheduled(schedule, view, &kernel, dst);
+            let sequential = run(Schedule::Sequential, shape, filter);
+            let parallel = run(Schedule::Parallel, shape, filter);
+            let case =
+                format!("{width}x{height}x{channels}, kernel {kernel_width}x{kernel_height}");
+            assert_ne!(sequential, src, "{case}: the kernel did nothing");
+            assert_same(&sequential, &parallel, &case);
+        }
     }
 }

@@ -11,7 +11,11 @@ use imgkit_kernels::{box_blur, sobel, unsharp_mask, ImageView, ImageViewMut, Ker
 pub type Dims = (usize, usize, usize);
 
 /// `box_blur` into a fresh buffer of the input's shape.
-pub fn box_blur_owned(src: &[u8], (width, height, channels): Dims, radius: u32) -> Result<Vec<u8>, KernelError> {
+pub fn box_blur_owned(
+    src: &[u8],
+    (width, height, channels): Dims,
+    radius: u32,
+) -> Result<Vec<u8>, KernelError> {
     let mut dst = vec![0u8; src.len()];
     box_blur(
         ImageView::new(src, width, height, channels).unwrap(),
@@ -90,7 +94,9 @@ pub fn reference_luma(src: &[u8], channels: usize) -> Vec<u8> {
         return src.to_vec();
     }
     src.chunks_exact(channels)
-        .map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]) + 128) >> 8) as u8)
+        .map(|p| {
+            ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]) + 128) >> 8) as u8
+        })
         .collect()
 }
 
@@ -139,7 +145,12 @@ pub fn reference_sharpen(src: &[u8], blurred: &[u8], channels: usize, amount: f3
 
 /// One 8-bit channel of an interleaved image.
 pub fn channel_of(samples: &[u8], channels: usize, channel: usize) -> Vec<u8> {
-    samples.iter().skip(channel).step_by(channels).copied().collect()
+    samples
+        .iter()
+        .skip(channel)
+        .step_by(channels)
+        .copied()
+        .collect()
 }
 
 /// The image transposed (x and y swapped).

@@ -1,0 +1,176 @@
+//! PNG: decoding into a caller-owned buffer and encoding, through the `png` crate.
+//!
+//! Mirrors `imgkit::legacy::decode_png` / `encode_png` (`cpp/legacy/src/png.cpp`, which
+//! uses libpng 1.6.39 with zlib 1.2.13): the same bytes decode to the same samples or
+//! fail with the same error category.
+//!
+//! # Design
+//!
+//! Decoding is two-step, like every decoder of the crate: [`read_header`] validates
+//! everything up to the first `IDAT` and the pixel limit, then [`decode_into_u8`] /
+//! [`decode_into_u16`] fill the caller's buffer. Deciding whether a file is valid is done
+//! here, not by the `png` crate, because libpng's rules (which chunks it rejects, ignores
+//! or only warns about, and exactly where zlib stops reading) differ from the crate's.
+//! The crate only inflates the image data, on a fast path; the rare streams whose fate
+//! depends on zlib's exact behaviour are replayed through a port of zlib's inflate.
+//!
+//! The pieces, in the order data flows through them:
+//!
+//! * `chunks`: signature, chunk framing, CRC-32, `IHDR`/`PLTE`/`tRNS` and libpng's
+//!   accept/reject rules before and after the image data;
+//! * `idat`: the first `IDAT` run inflated by the `png` crate's `StreamingDecoder`
+//!   (fast path) and handed out as filtered rows, or, when the fast path cannot decide,
+//!   by the replay;
+//! * `inflate`: the replay, zlib 1.2's inflate state machine driven row by row in 8 KiB
+//!   read pieces as libpng drives it;
+//! * `unfilter`: row unfiltering, Adam7 deinterlacing and the expansion of every colour
+//!   type and bit depth into the legacy layout (1, 3 or 4 channels of 8 or 16 bits);
+//! * `encode`: argument checks and the encoder.
+//!
+//! Known differences from legacy: error messages (not categories) differ; the encoder's
+//! compressed bytes differ (same samples after decoding); where libpng would report
+//! running out of memory as malformed data, an allocation failure here aborts like any
+//! Rust allocation. The zlib rules are those of zlib 1.2.13 with libpng 1.6.39; other
+//! versions of legacy's libraries could decide a few broken streams differently.
+
+mod chunks;
+mod encode;
+mod idat;
+mod inflate;
+mod unfilter;
+
+use chunks::{check_pixel_limit, parse_until_image_data, ParsedFile};
+use encode::check_encode_args;
+use idat::decode_pixels;
+use unfilter::Output;
+
+use crate::{CodecError, Depth, ErrorCategory, Header, Limits};
+
+// ---- public API -----------------------------------------------------------------------
+
+/// Reads the signature and every chunk up to the first `IDAT` and returns the decoded
+/// image's geometry and sample depth; checks `width * height` against
+/// `limits.max_pixels`. Allocates nothing proportional to the image.
+///
+/// Mirrors the first half of `imgkit::legacy::decode_png` (signature check,
+/// `png_read_info`, the pixel limit): the same input gets the same error category.
+/// Channels follow the legacy mapping: gray 1, gray with `tRNS` 4, gray + alpha 4, RGB 3
+/// (4 with `tRNS`), palette 3 (4 with `tRNS`), RGBA 4; 16-bit files give
+/// [`Depth::Sixteen`], all others [`Depth::Eight`].
+///
+/// Errors: empty input is [`ErrorCategory::InvalidArgument`]; a bad signature,
+/// truncation, a CRC error or an invalid chunk before the image data is
+/// [`ErrorCategory::MalformedData`]; a larger image than `limits.max_pixels` is
+/// [`ErrorCategory::LimitExceeded`].
+pub fn read_header(bytes: &[u8], limits: Limits) -> Result<Header, CodecError> {
+    let file = parse_until_image_data(bytes)?;
+    check_pixel_limit(&file.ihdr, limits)?;
+    Ok(file.header())
+}
+
+/// Decodes an 8-bit PNG (every colour type at bit depth 1, 2, 4 or 8) into `out`, which
+/// must hold exactly [`Header::sample_count`] samples of the header [`read_header`]
+/// returns for the same bytes.
+///
+/// Mirrors `imgkit::legacy::decode_png` for files that decode to an `Image`; the samples
+/// and the error category are the same. Deliberate differences: the samples go into the
+/// caller's buffer, and a buffer of the wrong length, or a 16-bit file, is
+/// [`ErrorCategory::InvalidArgument`] (legacy allocates the result itself).
+pub fn decode_into_u8(bytes: &[u8], limits: Limits, out: &mut [u8]) -> Result<(), CodecError> {
+    let file = prepare_decode(bytes, limits, Depth::Eight, out.len(), "decode_into_u8")?;
+    decode_pixels(bytes, &file, Output::Eight(out))
+}
+
+/// Decodes a 16-bit PNG (gray, gray + alpha, RGB or RGBA at bit depth 16) into `out` as
+/// native-endian samples; `out` must hold exactly [`Header::sample_count`] samples.
+///
+/// Mirrors `imgkit::legacy::decode_png` for files that decode to an `Image16`; the
+/// samples and the error category are the same. Deliberate differences: the samples go
+/// into the caller's buffer, and a buffer of the wrong length, or a file of 8 bits or
+/// fewer, is [`ErrorCategory::InvalidArgument`].
+pub fn decode_into_u16(bytes: &[u8], limits: Limits, out: &mut [u16]) -> Result<(), CodecError> {
+    let file = prepare_decode(bytes, limits, Depth::Sixteen, out.len(), "decode_into_u16")?;
+    decode_pixels(bytes, &file, Output::Sixteen(out))
+}
+
+/// Encodes `width` x `height` pixels of `channels` 8-bit samples (1 gray, 3 RGB, 4 RGBA,
+/// row-major, interleaved) as a non-interlaced PNG of bit depth 8.
+///
+/// Mirrors `imgkit::legacy::encode_png(const Image&)`. Deliberate differences: the
+/// compressed bytes differ (the `png` crate's filters and deflate, not libpng's and
+/// zlib's), while the decoded samples are the same; arguments that legacy's `Image`
+/// cannot hold (a zero width or height, another channel count, a sample count other than
+/// `width * height * channels`) are [`ErrorCategory::InvalidArgument`]. A width or
+/// height above 2^31 - 1 is [`ErrorCategory::Unsupported`], as in legacy; a failure of
+/// the `png` crate is [`ErrorCategory::Internal`].
+pub fn encode_u8(
+    samples: &[u8],
+    width: u32,
+    height: u32,
+    channels: u32,
+) -> Result<Vec<u8>, CodecError> {
+    let color = check_encode_args("encode_u8", samples.len(), width, height, channels)?;
+    encode::encode_8(samples, width, height, color)
+}
+
+/// Encodes `width` x `height` pixels of `channels` 16-bit samples (native-endian) as a
+/// non-interlaced PNG of bit depth 16.
+///
+/// Mirrors `imgkit::legacy::encode_png(const Image16&)`, with the same deliberate
+/// differences as [`encode_u8`].
+pub fn encode_u16(
+    samples: &[u16],
+    width: u32,
+    height: u32,
+    channels: u32,
+) -> Result<Vec<u8>, CodecError> {
+    let color = check_encode_args("encode_u16", samples.len(), width, height, channels)?;
+    encode::encode_16(samples, width, height, color)
+}
+
+// ---- errors and argument checks -------------------------------------------------------
+
+fn malformed(message: impl Into<String>) -> CodecError {
+    CodecError::new(ErrorCategory::MalformedData, message)
+}
+
+fn internal(message: impl Into<String>) -> CodecError {
+    CodecError::new(ErrorCategory::Internal, message)
+}
+
+fn invalid_argument(message: impl Into<String>) -> CodecError {
+    CodecError::new(ErrorCategory::InvalidArgument, message)
+}
+
+/// The checks both decoders make before any pixel: everything [`read_header`] checks,
+/// then that the file has the depth `op` decodes and `out_len` is its sample count.
+fn prepare_decode(
+    bytes: &[u8],
+    limits: Limits,
+    depth: Depth,
+    out_len: usize,
+    op: &str,
+) -> Result<ParsedFile, CodecError> {
+    let file = parse_until_image_data(bytes)?;
+    check_pixel_limit(&file.ihdr, limits)?;
+    let header = file.header();
+    if header.depth != depth {
+        let (bits, other) = match header.depth {
+            Depth::Eight => ("8-bit", "decode_into_u8"),
+            Depth::Sixteen => ("16-bit", "decode_into_u16"),
+        };
+        return Err(invalid_argument(format!(
+            "PNG {op}: the image has {bits} samples; use {other}"
+        )));
+    }
+    if out_len != header.sample_count() {
+        return Err(invalid_argument(format!(
+            "PNG {op}: output holds {out_len} samples, the {}x{}x{} image needs {}",
+            header.width,
+            header.height,
+            header.channels,
+            header.sample_count()
+        )));
+    }
+    Ok(file)
+}
