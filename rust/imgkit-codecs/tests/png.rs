@@ -1240,6 +1240,92 @@ fn large_round_trip_decodes_every_pixel() {
     assert_eq!(decoded, samples);
 }
 
+/// `tests/support/test_images.hpp`'s `generated_image` (seed 1): gradients, hard edges
+/// and noise, the image of the C++ facade's benchmarks.
+fn generated_image(width: u32, height: u32, channels: u32) -> Vec<u8> {
+    let mut samples = Vec::with_capacity((width * height * channels) as usize);
+    let mut state = 2_654_435_761u32.wrapping_add(1);
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..channels {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let noise = state >> 24;
+                let gradient = (x * 255 / width + y * 127 / height + c * 50) & 0xff;
+                let edge = (x / 7 + y / 5) % 2 == 0;
+                let value = if edge {
+                    gradient
+                } else {
+                    (gradient + noise) / 2
+                };
+                samples.push(if x % 13 == 0 { noise } else { value } as u8);
+            }
+        }
+    }
+    samples
+}
+
+/// The benchmark's smooth RGB gradient, with +-8 of deterministic noise (xorshift) when
+/// `noisy`.
+fn rgb_gradient(width: usize, height: usize, noisy: bool) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut samples = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..3 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let base = match c {
+                    0 => x * 255 / width,
+                    1 => y * 255 / height,
+                    _ => (x + y) * 255 / (width + height),
+                };
+                let noise = if noisy { (state >> 60) as i32 - 8 } else { 0 };
+                samples.push((base as i32 + noise).clamp(0, 255) as u8);
+            }
+        }
+    }
+    samples
+}
+
+#[test]
+fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
+    // Sizes of legacy's files (libpng 1.6.39, zlib 1.2.13: level 6, adaptive filtering)
+    // for the same 256x256 RGB images. Photo-like images compress with a fast level;
+    // very compressible ones (a level that is fast on noise is several times too large
+    // there) get a denser one.
+    let images = [
+        ("generated_image", generated_image(256, 256, 3), 125_057),
+        ("gradient + noise", rgb_gradient(256, 256, true), 112_958),
+        ("smooth gradient", rgb_gradient(256, 256, false), 1_691),
+        ("flat", vec![77u8; 256 * 256 * 3], 759),
+    ];
+    for (name, samples, libpng) in images {
+        let encoded = png::encode_u8(&samples, 256, 256, 3).unwrap();
+        assert!(
+            encoded.len() * 10 <= libpng * 11,
+            "{name}: {} bytes, libpng {libpng}",
+            encoded.len()
+        );
+        assert_eq!(decode_8bit(&encoded), (3, samples), "{name}");
+    }
+}
+
+#[test]
+fn compressible_sixteen_bit_images_survive_a_round_trip() {
+    // Smooth 16-bit samples take the denser level; noisy low bytes the fast one.
+    for noisy in [false, true] {
+        let low = noise(200 * 150 * 4, 5);
+        let samples: Vec<u16> = rgb_gradient(200, 150 * 4, false)
+            .chunks_exact(3)
+            .zip(&low)
+            .map(|(rgb, &n)| (u16::from(rgb[0]) * 257) ^ if noisy { u16::from(n) } else { 0 })
+            .collect();
+        let encoded = png::encode_u16(&samples, 200, 150, 4).unwrap();
+        assert_eq!(decode_16bit(&encoded), (4, samples), "noisy {noisy}");
+    }
+}
+
 #[test]
 fn encode_rejects_what_legacy_images_cannot_hold() {
     assert_category(

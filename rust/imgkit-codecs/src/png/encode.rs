@@ -102,7 +102,11 @@ fn encode(
         return Ok(fast);
     }
     let dense = encode_with(data, width, height, color, depth, DENSE)?;
-    Ok(if dense.len() < fast.len() { dense } else { fast })
+    Ok(if dense.len() < fast.len() {
+        dense
+    } else {
+        fast
+    })
 }
 
 fn encode_with(
@@ -132,6 +136,44 @@ fn encode_failed(error: png::EncodingError) -> CodecError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gray samples: a horizontal ramp plus `noise_bits` bits of xorshift noise.
+    fn ramp(width: u32, height: u32, noise_bits: u32) -> Vec<u8> {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        (0..width * height)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let noise = if noise_bits == 0 {
+                    0
+                } else {
+                    state >> (64 - noise_bits)
+                };
+                ((i % width) as u64 * 255 / u64::from(width) + noise) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn noisy_images_take_the_fast_level_and_compressible_ones_the_smaller_file() {
+        let (width, height) = (128, 96);
+        let gray = ColorType::Grayscale;
+        let with = |samples: &[u8], level| {
+            encode_with(samples, width, height, gray, BitDepth::Eight, level).unwrap()
+        };
+        // Noise: the fast level leaves more than half the bytes, and is kept.
+        let noisy = ramp(width, height, 6);
+        let fast = with(&noisy, FAST);
+        assert!(fast.len() > noisy.len() / DENSE_BELOW);
+        assert_eq!(encode_8(&noisy, width, height, gray).unwrap(), fast);
+        // A smooth ramp: the denser level gives the smaller file, and it is taken.
+        let smooth = ramp(width, height, 0);
+        let (fast, dense) = (with(&smooth, FAST), with(&smooth, DENSE));
+        assert!(fast.len() <= smooth.len() / DENSE_BELOW);
+        assert!(dense.len() < fast.len(), "{} {}", dense.len(), fast.len());
+        assert_eq!(encode_8(&smooth, width, height, gray).unwrap(), dense);
+    }
 
     #[test]
     fn encoding_more_than_two_to_the_31_is_unsupported() {
