@@ -45,15 +45,32 @@ pub(crate) fn check_gray_output(
 /// the caller's `dst`, which must be `src`'s width x height with 1 channel.
 pub fn to_grayscale(src: ImageView<'_>, mut dst: ImageViewMut<'_>) -> Result<(), KernelError> {
     check_gray_output(&src, &dst, "to_grayscale")?;
-    let channels = src.shape().channels;
-    let out = dst.samples_mut();
+    let Shape {
+        width,
+        height,
+        channels,
+    } = src.shape();
+    let samples = src.samples();
     if channels == 1 {
-        out.copy_from_slice(src.samples());
+        dst.samples_mut().copy_from_slice(samples);
         return Ok(());
     }
-    for (y, pixel) in out.iter_mut().zip(src.samples().chunks_exact(channels)) {
-        *y = luma(pixel[0], pixel[1], pixel[2]);
-    }
+    // Bands of rows, each converted with the pixel size known at compile time, so the
+    // loop vectorises; big images spread over the pool.
+    let band_len = rows_per_band(width * LUMA_WORK_PER_PIXEL, 1) * width;
+    for_each_band(
+        Schedule::for_work(width * height * LUMA_WORK_PER_PIXEL),
+        dst.samples_mut(),
+        band_len,
+        || (),
+        |_, index, band| {
+            let pixels = &samples[index * band_len * channels..][..band.len() * channels];
+            match channels {
+                3 => luma_row::<3>(pixels, band),
+                _ => luma_row::<4>(pixels, band),
+            }
+        },
+    );
     Ok(())
 }
 
