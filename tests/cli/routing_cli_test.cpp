@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -163,6 +164,38 @@ TEST_F(RoutingCliTest, StatusWithABrokenConfigExitsTwo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("bad.toml:2:"));
   EXPECT_THAT(r.out, Not(HasSubstr("gaussian_blur")));
+}
+
+TEST_F(RoutingCliTest, ParityOverTheSamplesAgreesAndWritesJson) {
+  const auto r =
+      run("parity " + quoted(IMGKIT_SAMPLES_DIR) + " --json " + quoted(path("parity.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("gaussian_blur +[0-9]+ +[0-9]+ +0 +0 "));
+  EXPECT_THAT(r.out, HasSubstr("4 files"));
+  const nlohmann::json report = nlohmann::json::parse(read_text(path("parity.json")));
+  EXPECT_EQ(report["agree"], true);
+  EXPECT_EQ(report["files"], 4);
+  EXPECT_EQ(report["components"].size(), 17u);  // both decoders: the samples hold PNM and PNG
+  EXPECT_EQ(report["components"]["decode_png"]["cases"], 2);
+  EXPECT_EQ(report["components"]["decode_png"]["mismatches"], 0);
+  EXPECT_TRUE(report["disagreements"].empty());
+}
+
+TEST_F(RoutingCliTest, ParityOverADamagedFileCountsTheRejectionBothMade) {
+  std::filesystem::create_directories(path("corpus"));
+  write("corpus/broken.png", "\x89PNG\r\n\x1a\nnot really");
+  const auto r = run("parity " + quoted(path("corpus")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("decode_png +1 +0 +1 +0"));
+}
+
+TEST_F(RoutingCliTest, ParityWithoutImagesIsAUsageError) {
+  std::filesystem::create_directories(path("corpus"));
+  write("corpus/readme.txt", "no images here");
+  const auto r = run("parity " + quoted(path("corpus")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no PNM or PNG files"));
+  EXPECT_EQ(run("parity " + quoted(path("missing"))).exit_code, 2);
 }
 
 }  // namespace
