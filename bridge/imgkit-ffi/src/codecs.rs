@@ -3,7 +3,7 @@
 //! same name.
 
 use fail::fail_point;
-use imgkit_codecs::{png, pnm, Depth, Limits};
+use imgkit_codecs::{png, pnm, CodecError, Depth, Limits};
 
 use crate::status::ffi::ImageShape;
 use crate::status::{guarded, BridgeError, KernelStatus};
@@ -145,12 +145,21 @@ pub fn decode_u16(
     })
 }
 
-/// Mirrors `imgkit::legacy::encode_pnm` / `encode_png` for 8-bit images. Failpoints:
-/// `imgkit::encode_pnm`, `imgkit::encode_png`.
-pub fn encode_u8(
+/// An encoder's result: the file's bytes.
+type Encoded = Result<Vec<u8>, CodecError>;
+
+/// The two encoders of one sample type, as `encode_u8` / `encode_u16` call them:
+/// (samples, width, height, channels[, plain]).
+struct Encoders<S> {
+    pnm: fn(&[S], u32, u32, u32, bool) -> Encoded,
+    png: fn(&[S], u32, u32, u32) -> Encoded,
+}
+
+fn encode<S>(
+    encoders: Encoders<S>,
     codec: ffi::Codec,
     shape: &ImageShape,
-    src: &[u8],
+    src: &[S],
     plain: bool,
     out: &mut Vec<u8>,
 ) -> KernelStatus {
@@ -163,15 +172,31 @@ pub fn encode_u8(
         *out = match Format::of(codec)? {
             Format::Pnm => {
                 fail_point!("imgkit::encode_pnm", |arg| Err(BridgeError::injected(arg)));
-                pnm::encode_u8(src, width, height, channels, plain)?
+                (encoders.pnm)(src, width, height, channels, plain)?
             }
             Format::Png => {
                 fail_point!("imgkit::encode_png", |arg| Err(BridgeError::injected(arg)));
-                png::encode_u8(src, width, height, channels)?
+                (encoders.png)(src, width, height, channels)?
             }
         };
         Ok(())
     })
+}
+
+/// Mirrors `imgkit::legacy::encode_pnm` / `encode_png` for 8-bit images. Failpoints:
+/// `imgkit::encode_pnm`, `imgkit::encode_png`.
+pub fn encode_u8(
+    codec: ffi::Codec,
+    shape: &ImageShape,
+    src: &[u8],
+    plain: bool,
+    out: &mut Vec<u8>,
+) -> KernelStatus {
+    let encoders = Encoders {
+        pnm: pnm::encode_u8,
+        png: png::encode_u8,
+    };
+    encode(encoders, codec, shape, src, plain, out)
 }
 
 /// Mirrors `imgkit::legacy::encode_pnm` / `encode_png` for 16-bit images. Failpoints as
@@ -183,22 +208,9 @@ pub fn encode_u16(
     plain: bool,
     out: &mut Vec<u8>,
 ) -> KernelStatus {
-    guarded("encode", || {
-        let ImageShape {
-            width,
-            height,
-            channels,
-        } = *shape;
-        *out = match Format::of(codec)? {
-            Format::Pnm => {
-                fail_point!("imgkit::encode_pnm", |arg| Err(BridgeError::injected(arg)));
-                pnm::encode_u16(src, width, height, channels, plain)?
-            }
-            Format::Png => {
-                fail_point!("imgkit::encode_png", |arg| Err(BridgeError::injected(arg)));
-                png::encode_u16(src, width, height, channels)?
-            }
-        };
-        Ok(())
-    })
+    let encoders = Encoders {
+        pnm: pnm::encode_u16,
+        png: png::encode_u16,
+    };
+    encode(encoders, codec, shape, src, plain, out)
 }
