@@ -653,7 +653,7 @@ fn sample_above_maxval_is_malformed() {
     // The first offending sample is reported, in the table path too (more samples than
     // maxval) and in plain 16-bit files.
     let mut big = b"P5 300 1 2\n".to_vec();
-    big.extend(std::iter::repeat(2u8).take(299));
+    big.extend(std::iter::repeat_n(2u8, 299));
     big[11 + 123] = 3;
     big.push(9);
     expect_decode_error(&big, d, m, &["sample 3 at index 123 exceeds maxval 2"]);

@@ -373,7 +373,7 @@ fn otsu_level_of_counts(counts: &[u64; BINS], total_count: u64) -> Option<u8> {
         let d = mu0 - mu1;
         let variance = (w0 * w1) * (d * d);
         // Strictly greater keeps the smallest t on ties.
-        if best.map_or(true, |(_, best_variance)| variance > best_variance) {
+        if best.is_none_or(|(_, best_variance)| variance > best_variance) {
             best = Some((t, variance));
         }
     }

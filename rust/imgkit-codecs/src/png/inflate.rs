@@ -386,7 +386,7 @@ impl Inflate {
                     }
                     let cmf = (self.hold & 0xff) as u32;
                     let flg = ((self.hold >> 8) & 0xff) as u32;
-                    if ((cmf << 8) + flg) % 31 != 0 {
+                    if !((cmf << 8) + flg).is_multiple_of(31) {
                         return self.fail("incorrect header check");
                     }
                     if cmf & 0x0f != 8 {

@@ -163,7 +163,7 @@ pub(super) fn filtered_row_lengths(expander: &Expander) -> Vec<usize> {
     passes
         .into_iter()
         .filter(|&(w, h)| w > 0 && h > 0)
-        .flat_map(|(w, h)| std::iter::repeat(row_bytes(w, bits) + 1).take(h))
+        .flat_map(|(w, h)| std::iter::repeat_n(row_bytes(w, bits) + 1, h))
         .collect()
 }
 

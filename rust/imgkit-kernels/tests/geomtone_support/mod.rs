@@ -219,7 +219,7 @@ pub fn reference_otsu_level(src: &[u8], channels: usize) -> u8 {
         let (w0, w1) = (n0 as f64 / n, n1 as f64 / n);
         let d = s0 as f64 / n0 as f64 - s1 as f64 / n1 as f64;
         let variance = (w0 * w1) * (d * d);
-        if best.map_or(true, |(_, b)| variance > b) {
+        if best.is_none_or(|(_, b)| variance > b) {
             best = Some((t, variance));
         }
     }
