@@ -55,12 +55,26 @@ pub fn to_grayscale(src: ImageView<'_>, mut dst: ImageViewMut<'_>) -> Result<(),
         dst.samples_mut().copy_from_slice(samples);
         return Ok(());
     }
-    // Bands of rows, each converted with the pixel size known at compile time, so the
-    // loop vectorises; big images spread over the pool.
+    luma_into(
+        Schedule::for_work(width * height * LUMA_WORK_PER_PIXEL),
+        &src,
+        dst.samples_mut(),
+    );
+    Ok(())
+}
+
+/// Writes the luminance of colour (3- or 4-channel) `src` into `gray`, one sample per
+/// pixel: bands of rows, each converted with the pixel size known at compile time so
+/// that the loop vectorises; under `Schedule::Parallel` the bands spread over the pool.
+fn luma_into(schedule: Schedule, src: &ImageView<'_>, gray: &mut [u8]) {
+    let Shape {
+        width, channels, ..
+    } = src.shape();
+    let samples = src.samples();
     let band_len = rows_per_band(width * LUMA_WORK_PER_PIXEL, 1) * width;
     for_each_band(
-        Schedule::for_work(width * height * LUMA_WORK_PER_PIXEL),
-        dst.samples_mut(),
+        schedule,
+        gray,
         band_len,
         || (),
         |_, index, band| {
@@ -71,7 +85,6 @@ pub fn to_grayscale(src: ImageView<'_>, mut dst: ImageViewMut<'_>) -> Result<(),
             }
         },
     );
-    Ok(())
 }
 
 /// Bins of an 8-bit histogram.
@@ -457,19 +470,7 @@ pub(crate) fn otsu_threshold_scheduled(
     let gray: &[u8] = if channels == 1 {
         samples
     } else {
-        for_each_band(
-            schedule,
-            dst.samples_mut(),
-            band_len,
-            || (),
-            |_, index, band| {
-                let pixels = &samples[index * band_len * channels..][..band.len() * channels];
-                match channels {
-                    3 => luma_row::<3>(pixels, band),
-                    _ => luma_row::<4>(pixels, band),
-                }
-            },
-        );
+        luma_into(schedule, &src, dst.samples_mut());
         dst.samples_mut()
     };
     let mut counts = [0u64; BINS];
