@@ -1,11 +1,14 @@
 #include <string>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kBoxBlurFailpoint("imgkit::legacy::box_blur");
 
 constexpr std::uint32_t kMaxRadius = 1024;
 
@@ -52,6 +55,7 @@ void average_row(const std::vector<std::uint32_t>& column_sums,
 }  // namespace
 
 Image box_blur(const Image& image, std::uint32_t radius) {
+  detail::fire(kBoxBlurFailpoint);
   if (radius > kMaxRadius) {
     detail::throw_invalid_argument("box_blur: radius must be at most 1024, got " +
                                    std::to_string(radius));

@@ -2,11 +2,14 @@
 #include <cmath>
 #include <string>
 
+#include "failpoint.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kConvolveFailpoint("imgkit::legacy::convolve");
 
 constexpr std::uint32_t kMaxKernelSize = 255;
 
@@ -39,6 +42,7 @@ void check_kernel(const Kernel& kernel) {
 }  // namespace
 
 Image convolve(const Image& image, const Kernel& kernel) {
+  detail::fire(kConvolveFailpoint);
   check_kernel(kernel);
   const std::size_t channels = image.channels();
   const std::size_t stride = image.row_stride();

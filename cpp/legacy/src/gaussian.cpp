@@ -2,11 +2,14 @@
 #include <cmath>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kGaussianBlurFailpoint("imgkit::legacy::gaussian_blur");
 
 // The horizontal pass, kept in float so the image is rounded only once. Like the
 // vertical pass it accumulates whole rows, one tap at a time.
@@ -86,6 +89,7 @@ std::vector<float> gaussian_weights(float sigma) {
 }
 
 Image gaussian_blur(const Image& image, float sigma) {
+  detail::fire(kGaussianBlurFailpoint);
   detail::check_sigma("gaussian_blur", sigma);
   const std::vector<float> weights = gaussian_weights(sigma);
   return blur_columns(blur_rows(image, weights), image, weights);

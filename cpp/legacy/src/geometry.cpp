@@ -5,10 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kResizeFailpoint("imgkit::legacy::resize");
+const switchyard::Failpoint kFlipFailpoint("imgkit::legacy::flip");
+const switchyard::Failpoint kRotate90Failpoint("imgkit::legacy::rotate90");
 
 constexpr std::uint32_t kMaxResizeDimension = 65535;
 
@@ -120,6 +125,7 @@ Image flip_vertical(const Image& image) {
 }  // namespace
 
 Image resize(const Image& image, std::uint32_t width, std::uint32_t height, ResizeFilter filter) {
+  detail::fire(kResizeFailpoint);
   check_resize_dimension("width", width);
   check_resize_dimension("height", height);
   switch (filter) {
@@ -133,6 +139,7 @@ Image resize(const Image& image, std::uint32_t width, std::uint32_t height, Resi
 }
 
 Image flip(const Image& image, FlipAxis axis) {
+  detail::fire(kFlipFailpoint);
   switch (axis) {
     case FlipAxis::kHorizontal:
       return flip_horizontal(image);
@@ -143,6 +150,7 @@ Image flip(const Image& image, FlipAxis axis) {
 }
 
 Image rotate90(const Image& image) {
+  detail::fire(kRotate90Failpoint);
   const std::uint32_t height = image.height();
   Image out(height, image.width(), image.channels());
   for (std::uint32_t y = 0; y < out.height(); ++y) {

@@ -14,11 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kDecodePngFailpoint("imgkit::legacy::decode_png");
+const switchyard::Failpoint kEncodePngFailpoint("imgkit::legacy::encode_png");
 
 constexpr std::size_t kPngSignatureSize = 8;
 
@@ -356,6 +360,7 @@ Bytes encode_raster(const Raster<Sample>& image) {
 }  // namespace
 
 DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits) {
+  detail::fire(kDecodePngFailpoint);
   if (bytes.empty()) {
     throw Error(ErrorCategory::kInvalidArgument, "PNG: empty input");
   }
@@ -375,8 +380,14 @@ DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits) {
   return read_pixels<std::uint8_t>(reader, layout);
 }
 
-Bytes encode_png(const Image& image) { return encode_raster(image); }
+Bytes encode_png(const Image& image) {
+  detail::fire(kEncodePngFailpoint);
+  return encode_raster(image);
+}
 
-Bytes encode_png(const Image16& image) { return encode_raster(image); }
+Bytes encode_png(const Image16& image) {
+  detail::fire(kEncodePngFailpoint);
+  return encode_raster(image);
+}
 
 }  // namespace imgkit::legacy

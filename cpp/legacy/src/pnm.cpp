@@ -4,11 +4,15 @@
 #include <optional>
 #include <string>
 
+#include "failpoint.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kDecodePnmFailpoint("imgkit::legacy::decode_pnm");
+const switchyard::Failpoint kEncodePnmFailpoint("imgkit::legacy::encode_pnm");
 
 constexpr std::uint64_t kMaxMaxval = 65535;
 constexpr std::uint64_t kMaxDimension = std::numeric_limits<std::uint32_t>::max();
@@ -330,6 +334,7 @@ Bytes encode_raster(const Raster<Sample>& image, PnmEncoding encoding) {
 }  // namespace
 
 DecodedImage decode_pnm(const Bytes& bytes, const DecodeLimits& limits) {
+  detail::fire(kDecodePnmFailpoint);
   if (bytes.empty()) {
     throw Error(ErrorCategory::kInvalidArgument, "PNM: empty input");
   }
@@ -342,10 +347,12 @@ DecodedImage decode_pnm(const Bytes& bytes, const DecodeLimits& limits) {
 }
 
 Bytes encode_pnm(const Image& image, PnmEncoding encoding) {
+  detail::fire(kEncodePnmFailpoint);
   return encode_raster(image, encoding);
 }
 
 Bytes encode_pnm(const Image16& image, PnmEncoding encoding) {
+  detail::fire(kEncodePnmFailpoint);
   return encode_raster(image, encoding);
 }
 

@@ -1,12 +1,15 @@
 #include <cmath>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/tone.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kSobelFailpoint("imgkit::legacy::sobel");
 
 std::uint8_t gradient_magnitude(int gx, int gy) {
   // |gx|, |gy| <= 1020, so the squared sum is exact in float and sqrt is correctly
@@ -17,6 +20,7 @@ std::uint8_t gradient_magnitude(int gx, int gy) {
 }  // namespace
 
 Image sobel(const Image& image) {
+  detail::fire(kSobelFailpoint);
   const Image gray = to_grayscale(image);
   const std::uint32_t width = gray.width();
   const std::vector<std::uint32_t> columns = detail::clamped_index_table(width, 1);

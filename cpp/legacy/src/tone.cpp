@@ -5,10 +5,17 @@
 #include <numeric>
 #include <vector>
 
+#include "failpoint.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
 namespace {
+
+const switchyard::Failpoint kToGrayscaleFailpoint("imgkit::legacy::to_grayscale");
+const switchyard::Failpoint kHistogramFailpoint("imgkit::legacy::histogram");
+const switchyard::Failpoint kEqualizeFailpoint("imgkit::legacy::equalize");
+const switchyard::Failpoint kOtsuLevelFailpoint("imgkit::legacy::otsu_level");
+const switchyard::Failpoint kOtsuThresholdFailpoint("imgkit::legacy::otsu_threshold");
 
 using LookupTable = std::array<std::uint8_t, 256>;
 
@@ -74,6 +81,7 @@ std::uint8_t otsu_level_of_gray(const Image& gray) {
 }  // namespace
 
 Image to_grayscale(const Image& image) {
+  detail::fire(kToGrayscaleFailpoint);
   if (image.channels() == 1) {
     return image;
   }
@@ -87,6 +95,7 @@ Image to_grayscale(const Image& image) {
 }
 
 std::vector<Histogram> histogram(const Image& image) {
+  detail::fire(kHistogramFailpoint);
   std::vector<Histogram> counts(image.channels(), Histogram{});
   const std::uint8_t* src = image.data();
   for (std::size_t pixel = 0; pixel < image.pixel_count(); ++pixel) {
@@ -98,6 +107,7 @@ std::vector<Histogram> histogram(const Image& image) {
 }
 
 Image equalize(const Image& image) {
+  detail::fire(kEqualizeFailpoint);
   const std::vector<Histogram> counts = histogram(image);
   const std::uint32_t channels = image.channels();
   Image out = image;  // starts as a copy so alpha is carried over untouched
@@ -110,9 +120,13 @@ Image equalize(const Image& image) {
   return out;
 }
 
-std::uint8_t otsu_level(const Image& image) { return otsu_level_of_gray(to_grayscale(image)); }
+std::uint8_t otsu_level(const Image& image) {
+  detail::fire(kOtsuLevelFailpoint);
+  return otsu_level_of_gray(to_grayscale(image));
+}
 
 Image otsu_threshold(const Image& image) {
+  detail::fire(kOtsuThresholdFailpoint);
   Image gray = to_grayscale(image);
   const std::uint8_t level = otsu_level_of_gray(gray);
   for (std::uint8_t& sample : gray.samples()) {

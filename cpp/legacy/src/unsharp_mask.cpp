@@ -1,11 +1,16 @@
 #include <string>
 
+#include "failpoint.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "sampling.hpp"
 
 namespace imgkit::legacy {
+namespace {
+const switchyard::Failpoint kUnsharpMaskFailpoint("imgkit::legacy::unsharp_mask");
+}  // namespace
 
 Image unsharp_mask(const Image& image, float sigma, float amount) {
+  detail::fire(kUnsharpMaskFailpoint);
   // Checked here, not left to gaussian_blur, so the message names the caller's function.
   detail::check_sigma("unsharp_mask", sigma);
   if (!(amount >= 0.0f && amount <= 16.0f)) {

@@ -9,12 +9,14 @@
 #include <system_error>
 #include <utility>
 
+#include "switchyard/failpoint.hpp"
+
 namespace switchyard {
 namespace {
 
 // What each table accepts, for "unknown key" messages. The if-chains in ConfigReader are
 // the acceptors; keep these lists in step with them.
-constexpr std::string_view kSectionNames = "switchyard, defaults, components";
+constexpr std::string_view kSectionNames = "switchyard, defaults, components, failpoints";
 constexpr std::string_view kSwitchyardKeys = "reload_interval_ms, mismatch_log";
 constexpr std::string_view kComponentKeys =
     "mode, canary_percent, shadow_sample, tolerance, breaker";
@@ -108,6 +110,7 @@ class ConfigReader {
                    bool min_exclusive) const;
 
   void read_switchyard(const toml::table& table, Config& config) const;
+  void read_failpoints(const toml::table& table, Config& config) const;
   // [defaults] and [components.x] accept the same keys; `component` is null for
   // [defaults], where tolerance and modes apply without complaint.
   void read_component(const toml::table& table, const std::string& prefix,
@@ -126,6 +129,7 @@ Config ConfigReader::read(const toml::table& root) {
   const toml::table* switchyard_table = nullptr;
   const toml::table* defaults_table = nullptr;
   const toml::table* components_table = nullptr;
+  const toml::table* failpoints_table = nullptr;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     if (name == "switchyard") {
@@ -134,6 +138,8 @@ Config ConfigReader::read(const toml::table& root) {
       defaults_table = &table_at(node, name);
     } else if (name == "components") {
       components_table = &table_at(node, name);
+    } else if (name == "failpoints") {
+      failpoints_table = &table_at(node, name);
     } else {
       fail(key.source(), name,
            "unknown section '" + name + "'; expected one of " + std::string(kSectionNames));
@@ -143,6 +149,7 @@ Config ConfigReader::read(const toml::table& root) {
   Config config = default_config(catalog_);
   config.source = source_;
   if (switchyard_table != nullptr) read_switchyard(*switchyard_table, config);
+  if (failpoints_table != nullptr) read_failpoints(*failpoints_table, config);
 
   ComponentSettings defaults;
   if (defaults_table != nullptr) {
@@ -216,6 +223,34 @@ double ConfigReader::number_at(const toml::node& node, const std::string& key, d
     fail(node.source(), key, range + format_number(max) + ", got " + format_number(value));
   }
   return value;
+}
+
+void ConfigReader::read_failpoints(const toml::table& table, Config& config) const {
+  if (!failpoints::compiled_in()) {
+    const toml::source_position where = table.source().begin;
+    config.warnings.push_back(locate(source_, where.line, where.column, "failpoints",
+                                     "ignored: this build has no failpoints "
+                                     "(IMGKIT_FAILPOINTS=OFF)"));
+    return;
+  }
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const std::string dotted = "failpoints.\"" + name + "\"";
+    if (!failpoints::is_known(name)) {
+      const std::vector<std::string> known = failpoints::names();
+      std::string list;
+      for (const std::string& each : known) list += (list.empty() ? "" : ", ") + each;
+      fail(key.source(), dotted,
+           "unknown failpoint; expected one of " + (list.empty() ? "(none)" : list));
+    }
+    const std::string& actions = as<std::string>(node, dotted, "a string of actions").get();
+    try {
+      parse_failpoint_actions(actions);
+    } catch (const FailpointError& e) {
+      fail(node.source(), dotted, e.what());
+    }
+    config.failpoints.push_back({name, actions});
+  }
 }
 
 void ConfigReader::read_switchyard(const toml::table& table, Config& config) const {
@@ -382,7 +417,7 @@ bool operator==(const ComponentSettings& a, const ComponentSettings& b) noexcept
 
 bool operator==(const Config& a, const Config& b) noexcept {
   return a.reload_interval == b.reload_interval && a.mismatch_log_size == b.mismatch_log_size &&
-         a.components == b.components;
+         a.components == b.components && a.failpoints == b.failpoints;
 }
 
 ConfigError::ConfigError(std::string source, std::uint32_t line, std::uint32_t column,

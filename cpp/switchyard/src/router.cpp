@@ -44,6 +44,7 @@ Router::Router(Catalog catalog, Config config, RouterOptions options)
     : catalog_(std::move(catalog)),
       clock_(options.clock != nullptr ? options.clock : &steady_clock()),
       force_legacy_(options.force_legacy),
+      owns_failpoints_(options.owns_failpoints),
       log_(std::move(options.log)),
       metrics_(catalog_.size(), config.mismatch_log_size),
       fallback_logged_(
@@ -67,8 +68,19 @@ Router::Router(Catalog catalog, Config config, RouterOptions options)
   }
   for (const std::string& warning : config.warnings) log_("warning: " + warning);
   const std::lock_guard lock(publish_mutex_);
+  apply_failpoints(config);
   snapshot_.store(install(std::move(config)), std::memory_order_release);
   version_.store(1, std::memory_order_release);
+}
+
+void Router::apply_failpoints(const Config& config) {
+  if (!owns_failpoints_ || !failpoints::compiled_in()) return;
+  try {
+    failpoints::set_config_layer(config.failpoints);
+  } catch (const FailpointError& e) {
+    // parse_config checked every entry; this is a name that went away since.
+    log_(config.source + ": failpoints: " + e.what());
+  }
 }
 
 Router::~Router() = default;
@@ -112,6 +124,7 @@ void Router::publish(Config config) {
       breakers_[id]->reconfigure(config.components.at(id).breaker);
     }
     metrics_.set_mismatch_log_size(config.mismatch_log_size);
+    apply_failpoints(config);
     snapshot_.store(install(std::move(config)), std::memory_order_release);
     version_.fetch_add(1, std::memory_order_acq_rel);
     last_reload_error_.clear();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "switchyard/catalog.hpp"
+#include "switchyard/failpoint.hpp"
 
 namespace switchyard {
 
@@ -82,6 +83,9 @@ struct Config {
   std::size_t mismatch_log_size = 64;  // how many recent mismatches are kept per component
   // One entry per catalog component, indexed by ComponentId.
   std::vector<ComponentSettings> components;
+  // The [failpoints] table: faults to inject while this config is in force, applied
+  // over the FAILPOINTS environment variable by the router that owns failpoints.
+  std::vector<FailpointSetting> failpoints;
   // Accepted but worth telling the operator, e.g. a Rust mode for a component that has
   // no Rust port yet. Each names the file, line and key like an error does.
   std::vector<std::string> warnings;

@@ -79,6 +79,10 @@ struct RouterOptions {
   bool force_legacy = false;
   // Where warnings, reload errors and breaker transitions are reported; nullptr: stderr.
   std::function<void(const std::string&)> log;
+  // Apply each config's [failpoints] table to the process's failpoints when it is
+  // published (switchyard::failpoints::set_config_layer). Only the program's one main
+  // router should; tests of routing alone leave it off.
+  bool owns_failpoints = false;
 };
 
 class Router {
@@ -138,6 +142,8 @@ class Router {
     return *snapshot_.load(std::memory_order_acquire);
   }
   const Snapshot* install(Config config);
+  // Applies config.failpoints if this router owns failpoints. Caller holds publish_mutex_.
+  void apply_failpoints(const Config& config);
   static bool takes_canary(const RoutePlan& plan) noexcept;
   static bool takes_shadow_sample(const RoutePlan& plan) noexcept;
   static void note(ComponentId id, Mode mode, Route route,
@@ -183,6 +189,7 @@ class Router {
   const Catalog catalog_;
   const Clock* clock_;
   const bool force_legacy_;
+  const bool owns_failpoints_;
   std::function<void(const std::string&)> log_;
   Metrics metrics_;
   std::vector<std::unique_ptr<CircuitBreaker>> breakers_;  // by ComponentId

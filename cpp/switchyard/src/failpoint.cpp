@@ -1,0 +1,421 @@
+// The failpoint registry: parsing fail-rs specs, evaluating C++ failpoints, and routing
+// configuration by name to C++ or to a domain (another language's failpoints).
+#include "switchyard/failpoint.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <utility>
+
+namespace switchyard {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// Splits at the first `separator`, as fail-rs's partition does.
+std::pair<std::string_view, std::optional<std::string_view>> partition(std::string_view text,
+                                                                       char separator) {
+  const auto at = text.find(separator);
+  if (at == std::string_view::npos) return {text, std::nullopt};
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text) {
+  text = trim(text);
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+[[noreturn]] void bad_action(std::string_view action, const std::string& problem) {
+  throw FailpointError("failpoint action \"" + std::string(action) + "\": " + problem);
+}
+
+FailAction parse_action(std::string_view text) {
+  const std::string_view action = trim(text);
+  std::string_view rest = action;
+  FailAction parsed;
+
+  // Arguments first: they may hold '%' or '*'.
+  if (auto [head, arguments] = partition(rest, '('); arguments) {
+    if (arguments->empty() || arguments->back() != ')') {
+      bad_action(action, "parentheses do not match");
+    }
+    rest = head;
+    parsed.argument = std::string(arguments->substr(0, arguments->size() - 1));
+  }
+  if (auto [head, tail] = partition(rest, '%'); tail) {
+    const auto percent = parse_number<double>(head);
+    if (!percent || !(*percent >= 0.0 && *percent <= 100.0)) {
+      bad_action(action, "probability \"" + std::string(head) + "\" is not a percentage 0-100");
+    }
+    parsed.probability = *percent / 100.0;
+    rest = *tail;
+  }
+  if (auto [head, tail] = partition(rest, '*'); tail) {
+    const auto count = parse_number<std::uint64_t>(head);
+    if (!count) bad_action(action, "count \"" + std::string(head) + "\" is not a whole number");
+    parsed.max_count = *count;
+    rest = *tail;
+  }
+
+  const auto duration = [&] {
+    if (!parsed.argument) bad_action(action, "needs a duration in milliseconds, e.g. sleep(100)");
+    const auto ms = parse_number<std::uint64_t>(*parsed.argument);
+    if (!ms) bad_action(action, "duration \"" + *parsed.argument + "\" is not whole milliseconds");
+    return std::chrono::milliseconds(*ms);
+  };
+  const std::string_view task = trim(rest);
+  if (task == "off") {
+    parsed.task = FailTask::kOff;
+  } else if (task == "return") {
+    parsed.task = FailTask::kReturn;
+  } else if (task == "panic") {
+    parsed.task = FailTask::kPanic;
+  } else if (task == "print") {
+    parsed.task = FailTask::kPrint;
+  } else if (task == "sleep") {
+    parsed.task = FailTask::kSleep;
+    parsed.duration = duration();
+  } else if (task == "delay") {
+    parsed.task = FailTask::kDelay;
+    parsed.duration = duration();
+  } else if (task == "yield") {
+    parsed.task = FailTask::kYield;
+  } else if (task == "pause") {
+    parsed.task = FailTask::kPause;
+  } else {
+    bad_action(action, "unknown task \"" + std::string(task) +
+                           "\"; expected off, return, panic, print, sleep, delay, yield or pause");
+  }
+  return parsed;
+}
+
+// A configured C++ failpoint. Immutable but for the remaining counts.
+struct ActiveFailpoint {
+  ActiveFailpoint(std::string text, std::vector<FailAction> parsed)
+      : actions_text(std::move(text)), actions(std::move(parsed)), remaining(actions.size()) {
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      remaining[i].store(actions[i].max_count.value_or(0), std::memory_order_relaxed);
+    }
+  }
+
+  // fail-rs's choice: the first action that is not used up and wins its draw.
+  const FailAction* choose() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      const FailAction& action = actions[i];
+      if (action.max_count && remaining[i].load(std::memory_order_acquire) == 0) continue;
+      if (action.probability < 1.0 &&
+          !(std::uniform_real_distribution<double>(0.0, 1.0)(random) < action.probability)) {
+        continue;
+      }
+      if (action.max_count) {
+        std::uint64_t left = remaining[i].load(std::memory_order_acquire);
+        while (left != 0 && !remaining[i].compare_exchange_weak(left, left - 1)) {
+        }
+        if (left == 0) continue;
+      }
+      return &action;
+    }
+    return nullptr;
+  }
+
+  std::string actions_text;
+  std::vector<FailAction> actions;
+  std::vector<std::atomic<std::uint64_t>> remaining;
+};
+
+class Registry {
+ public:
+  static Registry& instance() {
+    static Registry registry;
+    return registry;
+  }
+
+  void add_site(const char* name) {
+    const std::lock_guard lock(mutex_);
+    ++sites_[name];
+  }
+
+  void remove_site(const char* name) {
+    const std::lock_guard lock(mutex_);
+    if (auto it = sites_.find(name); it != sites_.end() && --it->second == 0) sites_.erase(it);
+  }
+
+  void add_domain(std::shared_ptr<FailpointDomain> domain) {
+    const std::lock_guard lock(mutex_);
+    const std::vector<std::string> names = domain->names();
+    if (names.empty() || owners_.count(names.front()) != 0) return;
+    for (const std::string& name : names) owners_.emplace(name, domain.get());
+    domains_.push_back(std::move(domain));
+  }
+
+  std::vector<std::string> names() const {
+    const std::lock_guard lock(mutex_);
+    std::set<std::string> all;
+    for (const auto& [name, count] : sites_) all.insert(name);
+    for (const auto& [name, domain] : owners_) all.insert(name);
+    return {all.begin(), all.end()};
+  }
+
+  bool is_known(std::string_view name) const {
+    const std::lock_guard lock(mutex_);
+    return known_locked(name);
+  }
+
+  void configure(const std::string& name, const std::string& actions) {
+    require_compiled_in();
+    std::vector<FailAction> parsed = parse_failpoint_actions(actions);
+    const std::lock_guard lock(mutex_);
+    require_known_locked(name);
+    configure_locked(name, actions, std::move(parsed));
+  }
+
+  void remove(const std::string& name) {
+    const std::lock_guard lock(mutex_);
+    remove_locked(name);
+  }
+
+  void remove_all() {
+    const std::lock_guard lock(mutex_);
+    while (!configured_.empty()) remove_locked(configured_.begin()->first);
+    environment_.clear();
+    config_.clear();
+  }
+
+  void apply_spec(std::string_view spec) {
+    const std::vector<FailpointSetting> settings = checked(parse_failpoint_spec(spec));
+    const std::lock_guard lock(mutex_);
+    for (const FailpointSetting& setting : settings) configure_locked(setting);
+  }
+
+  void set_environment_layer(std::string_view spec) {
+    const std::vector<FailpointSetting> settings = checked(parse_failpoint_spec(spec));
+    const std::lock_guard lock(mutex_);
+    std::map<std::string, std::string> next;
+    for (const FailpointSetting& setting : settings) next[setting.name] = setting.actions;
+    for (const auto& [name, actions] : environment_) {
+      if (next.count(name) == 0 && config_.count(name) == 0) remove_locked(name);
+    }
+    environment_ = std::move(next);
+    for (const auto& [name, actions] : environment_) {
+      if (config_.count(name) == 0) configure_locked({name, actions});
+    }
+  }
+
+  void set_config_layer(const std::vector<FailpointSetting>& settings) {
+    checked(settings);
+    const std::lock_guard lock(mutex_);
+    std::map<std::string, std::string> next;
+    for (const FailpointSetting& setting : settings) next[setting.name] = setting.actions;
+    for (const auto& [name, actions] : config_) {
+      if (next.count(name) != 0) continue;
+      if (auto base = environment_.find(name); base != environment_.end()) {
+        configure_locked({name, base->second});
+      } else {
+        remove_locked(name);
+      }
+    }
+    config_ = std::move(next);
+    for (const auto& [name, actions] : config_) configure_locked({name, actions});
+  }
+
+  std::map<std::string, std::string> configured() const {
+    const std::lock_guard lock(mutex_);
+    return configured_;
+  }
+
+  std::optional<std::string> evaluate(const char* name) {
+    std::shared_ptr<ActiveFailpoint> point;
+    {
+      const std::lock_guard lock(mutex_);
+      auto it = active_.find(name);
+      if (it == active_.end()) return std::nullopt;
+      point = it->second;
+    }
+    const FailAction* action = point->choose();
+    if (action == nullptr) return std::nullopt;
+    switch (action->task) {
+      case FailTask::kOff:
+        return std::nullopt;
+      case FailTask::kReturn:
+        return action->argument.value_or("");
+      case FailTask::kPanic:
+        throw FailpointPanic("failpoint " + std::string(name) + " panicked" +
+                             (action->argument ? ": " + *action->argument : std::string()));
+      case FailTask::kPrint:
+        std::fprintf(stderr, "failpoint %s: %s\n", name,
+                     action->argument ? action->argument->c_str() : "executed");
+        return std::nullopt;
+      case FailTask::kSleep:
+        std::this_thread::sleep_for(action->duration);
+        return std::nullopt;
+      case FailTask::kDelay: {
+        const auto until = std::chrono::steady_clock::now() + action->duration;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        return std::nullopt;
+      }
+      case FailTask::kYield:
+        std::this_thread::yield();
+        return std::nullopt;
+      case FailTask::kPause: {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] {
+          auto it = active_.find(name);
+          return it == active_.end() || it->second != point;
+        });
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static void require_compiled_in() {
+    if (!failpoints::compiled_in()) {
+      throw FailpointError("this build has no failpoints (built with IMGKIT_FAILPOINTS=OFF)");
+    }
+  }
+
+  bool known_locked(std::string_view name) const {
+    return sites_.find(name) != sites_.end() || owners_.find(name) != owners_.end();
+  }
+
+  void require_known_locked(std::string_view name) const {
+    if (known_locked(name)) return;
+    std::string known;
+    for (const auto& [site, count] : sites_) known += (known.empty() ? "" : ", ") + site;
+    for (const auto& [owned, domain] : owners_) known += (known.empty() ? "" : ", ") + owned;
+    throw FailpointError("unknown failpoint \"" + std::string(name) +
+                         "\"; known: " + (known.empty() ? "none" : known));
+  }
+
+  std::vector<FailpointSetting> checked(std::vector<FailpointSetting> settings) const {
+    if (!settings.empty()) require_compiled_in();
+    for (const FailpointSetting& setting : settings) parse_failpoint_actions(setting.actions);
+    const std::lock_guard lock(mutex_);
+    for (const FailpointSetting& setting : settings) require_known_locked(setting.name);
+    return settings;
+  }
+
+  void configure_locked(const FailpointSetting& setting) {
+    configure_locked(setting.name, setting.actions, parse_failpoint_actions(setting.actions));
+  }
+
+  void configure_locked(const std::string& name, const std::string& actions,
+                        std::vector<FailAction> parsed) {
+    if (auto owner = owners_.find(name); owner != owners_.end()) {
+      owner->second->configure(name, actions);
+    } else {
+      active_[name] = std::make_shared<ActiveFailpoint>(actions, std::move(parsed));
+      failpoints::detail::g_armed.store(true, std::memory_order_relaxed);
+      changed_.notify_all();
+    }
+    configured_[name] = actions;
+  }
+
+  void remove_locked(const std::string& name) {
+    if (auto owner = owners_.find(name); owner != owners_.end()) {
+      owner->second->remove(name);
+    } else if (active_.erase(name) != 0) {
+      failpoints::detail::g_armed.store(!active_.empty(), std::memory_order_relaxed);
+      changed_.notify_all();
+    }
+    configured_.erase(name);
+  }
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;  // a C++ failpoint was reconfigured or removed
+  std::map<std::string, int, std::less<>> sites_;
+  std::vector<std::shared_ptr<FailpointDomain>> domains_;
+  std::map<std::string, FailpointDomain*, std::less<>> owners_;
+  std::map<std::string, std::shared_ptr<ActiveFailpoint>, std::less<>> active_;
+  std::map<std::string, std::string> configured_;   // every configured name, any language
+  std::map<std::string, std::string> environment_;  // the FAILPOINTS layer
+  std::map<std::string, std::string> config_;       // the config file's layer
+};
+
+}  // namespace
+
+std::vector<FailAction> parse_failpoint_actions(std::string_view actions) {
+  std::vector<FailAction> parsed;
+  std::string_view rest = actions;
+  while (true) {
+    const auto arrow = rest.find("->");
+    parsed.push_back(parse_action(rest.substr(0, arrow)));
+    if (arrow == std::string_view::npos) break;
+    rest.remove_prefix(arrow + 2);
+  }
+  return parsed;
+}
+
+std::vector<FailpointSetting> parse_failpoint_spec(std::string_view spec) {
+  std::vector<FailpointSetting> settings;
+  std::string_view rest = spec;
+  while (!rest.empty()) {
+    const auto semicolon = rest.find(';');
+    const std::string_view entry = trim(rest.substr(0, semicolon));
+    rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
+    if (entry.empty()) continue;
+    const auto [name, actions] = partition(entry, '=');
+    if (!actions || trim(name).empty()) {
+      throw FailpointError("failpoint entry \"" + std::string(entry) +
+                           "\": expected name=actions, e.g. imgkit::gaussian_blur=panic");
+    }
+    const std::string_view trimmed_actions = trim(*actions);
+    try {
+      parse_failpoint_actions(trimmed_actions);
+    } catch (const FailpointError& e) {
+      throw FailpointError(std::string(trim(name)) + ": " + e.what());
+    }
+    settings.push_back({std::string(trim(name)), std::string(trimmed_actions)});
+  }
+  return settings;
+}
+
+Failpoint::Failpoint(const char* name) : name_(name) { Registry::instance().add_site(name); }
+
+Failpoint::~Failpoint() { Registry::instance().remove_site(name_); }
+
+std::optional<std::string> Failpoint::evaluate() const {
+  return Registry::instance().evaluate(name_);
+}
+
+namespace failpoints {
+
+void add_domain(std::shared_ptr<FailpointDomain> domain) {
+  Registry::instance().add_domain(std::move(domain));
+}
+std::vector<std::string> names() { return Registry::instance().names(); }
+bool is_known(std::string_view name) { return Registry::instance().is_known(name); }
+void configure(const std::string& name, const std::string& actions) {
+  Registry::instance().configure(name, actions);
+}
+void remove(const std::string& name) { Registry::instance().remove(name); }
+void remove_all() { Registry::instance().remove_all(); }
+void apply_spec(std::string_view spec) { Registry::instance().apply_spec(spec); }
+void set_environment_layer(std::string_view spec) {
+  Registry::instance().set_environment_layer(spec);
+}
+void set_config_layer(const std::vector<FailpointSetting>& settings) {
+  Registry::instance().set_config_layer(settings);
+}
+std::map<std::string, std::string> configured() { return Registry::instance().configured(); }
+
+}  // namespace failpoints
+}  // namespace switchyard
