@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "switchyard/config.hpp"
+#include "switchyard/report.hpp"
 #include "switchyard/router.hpp"
 
 namespace {
@@ -337,6 +338,15 @@ TEST_F(FailpointTest, TheRouterThatOwnsFailpointsAppliesEachPublishedTable) {
 
   router.reject("t.toml:1:1: broken");  // a bad reload keeps the last good table
   EXPECT_TRUE(kBeta.fire().has_value());
+
+  // The report says which faults are in force, so a rehearsal's metrics record them.
+  const switchyard::Report report = router.report();
+  EXPECT_EQ(report.failpoints, (std::map<std::string, std::string>{{"test::beta", "return"}}));
+  EXPECT_THAT(switchyard::to_json(report, -1),
+              HasSubstr(R"("failpoints":{"test::beta":"return"})"));
+  EXPECT_THAT(
+      switchyard::to_prometheus(report),
+      HasSubstr(R"(switchyard_failpoint_configured{name="test::beta",actions="return"} 1)"));
 }
 
 TEST_F(FailpointTest, ARouterThatDoesNotOwnFailpointsLeavesThemAlone) {

@@ -189,8 +189,8 @@ TEST(ReportPrometheus, EachFamilyIsDescribedOnceBeforeItsSamples) {
     }
     EXPECT_EQ(described.count(name), 1u) << "sample before its # TYPE: " << line;
   }
-  EXPECT_EQ(described.size(), 9u);
-  EXPECT_EQ(occurrences(text, "# HELP "), 9u);
+  EXPECT_EQ(described.size(), 10u);
+  EXPECT_EQ(occurrences(text, "# HELP "), 10u);
 }
 
 TEST(ReportPrometheus, LabelValuesAreEscaped) {

@@ -267,6 +267,12 @@ void write_config(std::string& out, const Report& report) {
   write_family(out, "switchyard_config_version", "gauge",
                "The config in effect: 1 for the first, +1 per published reload.");
   write_sample(out, "switchyard_config_version", {}, report.config_version);
+  write_family(out, "switchyard_failpoint_configured", "gauge",
+               "1 for each failpoint configured in the process, labelled with its actions.");
+  for (const auto& [name, actions] : report.failpoints) {
+    write_sample(out, "switchyard_failpoint_configured", {{"name", name}, {"actions", actions}},
+                 std::uint64_t{1});
+  }
 }
 
 }  // namespace
@@ -283,6 +289,7 @@ std::string to_json(const Report& report, int indent) {
                     {"reloads", {{"ok", report.reloads.ok}, {"failed", report.reloads.failed}}},
                     {"last_reload_error", report.last_reload_error},
                     {"warnings", report.warnings}}},
+                  {"failpoints", report.failpoints},
                   {"components", std::move(components)}};
   // Paths and error texts may not be UTF-8; a report must not throw over that.
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);

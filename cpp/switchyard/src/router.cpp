@@ -151,6 +151,7 @@ Report Router::report() const {
   report.force_legacy = force_legacy_;
   report.reloads = metrics_.reloads();
   report.warnings = config.warnings;
+  if (owns_failpoints_) report.failpoints = failpoints::configured();
   {
     const std::lock_guard lock(publish_mutex_);
     report.last_reload_error = last_reload_error_;

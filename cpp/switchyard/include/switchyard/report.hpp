@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct Report {
   Metrics::Reloads reloads;
   std::string last_reload_error;  // empty when the last reload attempt succeeded
   std::vector<std::string> warnings;
+  // Failpoints configured in the process, name -> actions (reported by the router that
+  // owns failpoints; a rehearsal's metrics then say which faults were injected).
+  std::map<std::string, std::string> failpoints;
   std::vector<ComponentReport> components;  // catalog order
 };
 
