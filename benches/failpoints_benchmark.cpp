@@ -4,7 +4,7 @@
 // configuring writes). For contrast, "armed elsewhere" is the cost once any C++
 // failpoint is configured: a mutex and a map lookup — what every call would pay without
 // the gate. The Rust side's gate has its own criterion bench:
-//   cargo bench -p imgkit-failpoints --bench gate
+//   cargo bench -p imgkit-failpoints --features failpoints --bench gate
 //
 //   build/release/benches/failpoints_benchmark
 #include <benchmark/benchmark.h>

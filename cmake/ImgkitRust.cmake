@@ -21,12 +21,18 @@ endif()
 find_package(Corrosion 0.5 REQUIRED)
 
 # The one staticlib linked into C++ (DESIGN invariant 4: two Rust staticlibs in one
-# binary duplicate std). Every cxx bridge module lives in this crate.
+# binary duplicate std). Every cxx bridge module lives in this crate. Its default
+# feature is `failpoints`; IMGKIT_FAILPOINTS=OFF builds it without, as the C++ side.
+set(_imgkit_ffi_features "")
+if(NOT IMGKIT_FAILPOINTS)
+  set(_imgkit_ffi_features NO_DEFAULT_FEATURES)
+endif()
 corrosion_import_crate(
   MANIFEST_PATH "${PROJECT_SOURCE_DIR}/Cargo.toml"
   CRATES imgkit-ffi
   CRATE_TYPES staticlib
-  LOCKED)
+  LOCKED
+  ${_imgkit_ffi_features})
 
 # cxx/cc compile C++ inside build scripts; give them the compiler CMake chose.
 corrosion_set_env_vars(imgkit_ffi "CXX=${CMAKE_CXX_COMPILER}" "CC=${CMAKE_C_COMPILER}")

@@ -190,6 +190,9 @@ int main(int argc, char** argv) {
   } catch (const switchyard::ConfigError& e) {
     std::cerr << "imgkit: config error: " << e.what() << '\n';
     return kExitUsageError;
+  } catch (const switchyard::FailpointError& e) {
+    std::cerr << "imgkit: failpoint error: " << e.what() << '\n';
+    return kExitUsageError;
   } catch (const imgkit::cli::UsageError& e) {
     std::cerr << "imgkit: usage error: " << e.what() << '\n';
     return kExitUsageError;

@@ -34,6 +34,9 @@ std::string format_status(const switchyard::Report& report) {
   out << "config: " << report.config_source << '\n';
   if (report.force_legacy) out << "IMGKIT_FORCE_LEGACY=1: every component is on legacy\n";
   for (const auto& warning : report.warnings) out << "warning: " << warning << '\n';
+  for (const auto& [name, actions] : report.failpoints) {
+    out << "failpoint in force: " << name << '=' << actions << '\n';
+  }
   out << '\n';
   const std::size_t widths[] = {16, 22, 6, 9, 8, 7, 13, 0};
   const char* headers[] = {"component", "mode",   "rust",    "canary %",

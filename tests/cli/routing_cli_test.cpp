@@ -77,6 +77,43 @@ TEST_F(RoutingCliTest, KillSwitchRoutesEverythingToLegacy) {
   EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["rust"], 0);
 }
 
+// The operator's rehearsal from the README: a Rust panic injected into the shipped
+// binary is answered by legacy, and the metrics say so.
+TEST_F(RoutingCliTest, AnInjectedRustPanicIsAnsweredByLegacyAndCounted) {
+  write("rust.toml", kRustGaussian);
+  write("legacy.toml", "[components.gaussian_blur]\nmode = \"legacy\"\n");
+  ASSERT_EQ(run(blur_with("--config " + quoted(path("legacy.toml")))).exit_code, 0);
+  const std::string legacy_png = read_text(path("out.png"));
+
+  const auto r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=panic'",
+                              blur_with("--config " + quoted(path("rust.toml")) +
+                                        " --metrics-json " + quoted(path("m.json"))));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(path("out.png")), legacy_png);
+  const nlohmann::json m = metrics();
+  EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["rust"], 1);
+  EXPECT_EQ(m["components"]["gaussian_blur"]["fallbacks"]["panic"], 1);
+  EXPECT_EQ(m["failpoints"]["imgkit::gaussian_blur"], "panic");
+}
+
+TEST_F(RoutingCliTest, ALegacyFailpointFailsTheRunWithAClearError) {
+  const auto r =
+      run_with_env("FAILPOINTS='imgkit::legacy::gaussian_blur=return(rehearsal)'", blur_with(""));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("imgkit::legacy::gaussian_blur: injected fault: rehearsal"));
+  EXPECT_FALSE(std::filesystem::exists(path("out.png")));
+}
+
+TEST_F(RoutingCliTest, ABadFailpointsSpecIsAUsageErrorNamingTheProblem) {
+  auto r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=explode'", blur_with(""));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("FAILPOINTS: imgkit::gaussian_blur: failpoint action \"explode\""));
+  r = run_with_env("FAILPOINTS='imgkit::gausian_blur=panic'", blur_with(""));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown failpoint \"imgkit::gausian_blur\""));
+  EXPECT_FALSE(std::filesystem::exists(path("out.png")));
+}
+
 TEST_F(RoutingCliTest, InvalidConfigIsAUsageErrorNamingFileLineAndKey) {
   write("bad.toml", "[components.gaussian_blur]\nmode = \"fast\"\n");
   const auto r = run(blur_with("--config " + quoted(path("bad.toml"))));

@@ -141,4 +141,14 @@ Status configure_failpoint(std::string_view name, std::string_view actions) {
 
 void remove_failpoint(std::string_view name) { ffi::remove_failpoint(str_of(name)); }
 
+void remove_all_failpoints() { ffi::remove_all_failpoints(); }
+
+std::vector<std::string> failpoint_names() {
+  std::vector<std::string> names;
+  for (const rust::String& name : ffi::failpoint_names()) names.emplace_back(name);
+  return names;
+}
+
+bool failpoints_compiled_in() { return ffi::failpoints_compiled_in(); }
+
 }  // namespace imgkit::bridge

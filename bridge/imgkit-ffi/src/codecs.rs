@@ -2,9 +2,12 @@
 //! buffer C++ allocated) and encoders. Each mirrors the imgkit::legacy function of the
 //! same name.
 
-use fail::fail_point;
-use imgkit_codecs::{png, pnm, CodecError, Depth, Limits};
+use std::ops::Not;
 
+use imgkit_codecs::{png, pnm, CodecError, Depth, Limits};
+use imgkit_failpoints::point;
+
+use crate::faults::at_entry;
 use crate::status::ffi::ImageShape;
 use crate::status::{guarded, BridgeError, KernelStatus};
 
@@ -82,6 +85,22 @@ impl Format {
             _ => Err(BridgeError::unknown_enum("codec", codec.repr)),
         }
     }
+
+    /// The failpoint of this format's decoder (on the decode step).
+    fn decode_point(self) -> &'static str {
+        match self {
+            Format::Pnm => point::DECODE_PNM,
+            Format::Png => point::DECODE_PNG,
+        }
+    }
+
+    /// The failpoint of this format's encoder.
+    fn encode_point(self) -> &'static str {
+        match self {
+            Format::Pnm => point::ENCODE_PNM,
+            Format::Png => point::ENCODE_PNG,
+        }
+    }
 }
 
 fn limits(max_pixels: u64) -> Limits {
@@ -89,8 +108,8 @@ fn limits(max_pixels: u64) -> Limits {
 }
 
 /// Mirrors the header checks of `imgkit::legacy::decode_pnm` / `decode_png`: the
-/// geometry, the sample depth and the pixel limit, before anything is allocated.
-/// Failpoints: `imgkit::decode_pnm`, `imgkit::decode_png`.
+/// geometry, the sample depth and the pixel limit, before anything is allocated. No
+/// failpoint: a decoder's fires on its decode step ([`decode_u8`], [`decode_u16`]).
 pub fn read_header(
     codec: ffi::Codec,
     bytes: &[u8],
@@ -99,14 +118,8 @@ pub fn read_header(
 ) -> KernelStatus {
     guarded("decode", || {
         let found = match Format::of(codec)? {
-            Format::Pnm => {
-                fail_point!("imgkit::decode_pnm", |arg| Err(BridgeError::injected(arg)));
-                pnm::read_header(bytes, limits(max_pixels))?
-            }
-            Format::Png => {
-                fail_point!("imgkit::decode_png", |arg| Err(BridgeError::injected(arg)));
-                png::read_header(bytes, limits(max_pixels))?
-            }
+            Format::Pnm => pnm::read_header(bytes, limits(max_pixels))?,
+            Format::Png => png::read_header(bytes, limits(max_pixels))?,
         };
         *header = ffi::DecodedHeader {
             width: found.width,
@@ -118,31 +131,58 @@ pub fn read_header(
     })
 }
 
-/// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 8-bit images.
-pub fn decode_u8(codec: ffi::Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8]) -> KernelStatus {
+/// A decoder's second step: (file, limits, the caller's buffer).
+type Decoder<S> = fn(&[u8], Limits, &mut [S]) -> Result<(), CodecError>;
+
+/// The two decoders of one sample type, as `decode_u8` / `decode_u16` call them.
+struct Decoders<S> {
+    pnm: Decoder<S>,
+    png: Decoder<S>,
+}
+
+fn decode<S: Copy + Not<Output = S>>(
+    decoders: Decoders<S>,
+    codec: ffi::Codec,
+    bytes: &[u8],
+    max_pixels: u64,
+    dst: &mut [S],
+) -> KernelStatus {
     guarded("decode", || {
-        match Format::of(codec)? {
-            Format::Pnm => pnm::decode_into_u8(bytes, limits(max_pixels), dst)?,
-            Format::Png => png::decode_into_u8(bytes, limits(max_pixels), dst)?,
-        }
+        let format = Format::of(codec)?;
+        let fault = at_entry(format.decode_point())?;
+        let decoder = match format {
+            Format::Pnm => decoders.pnm,
+            Format::Png => decoders.png,
+        };
+        decoder(bytes, limits(max_pixels), dst)?;
+        fault.samples(dst);
         Ok(())
     })
 }
 
-/// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 16-bit images.
+/// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 8-bit images. Failpoints:
+/// `imgkit::decode_pnm`, `imgkit::decode_png`.
+pub fn decode_u8(codec: ffi::Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8]) -> KernelStatus {
+    let decoders = Decoders {
+        pnm: pnm::decode_into_u8,
+        png: png::decode_into_u8,
+    };
+    decode(decoders, codec, bytes, max_pixels, dst)
+}
+
+/// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 16-bit images. Failpoints as
+/// [`decode_u8`].
 pub fn decode_u16(
     codec: ffi::Codec,
     bytes: &[u8],
     max_pixels: u64,
     dst: &mut [u16],
 ) -> KernelStatus {
-    guarded("decode", || {
-        match Format::of(codec)? {
-            Format::Pnm => pnm::decode_into_u16(bytes, limits(max_pixels), dst)?,
-            Format::Png => png::decode_into_u16(bytes, limits(max_pixels), dst)?,
-        }
-        Ok(())
-    })
+    let decoders = Decoders {
+        pnm: pnm::decode_into_u16,
+        png: png::decode_into_u16,
+    };
+    decode(decoders, codec, bytes, max_pixels, dst)
 }
 
 /// An encoder's result: the file's bytes.
@@ -155,7 +195,7 @@ struct Encoders<S> {
     png: fn(&[S], u32, u32, u32) -> Encoded,
 }
 
-fn encode<S>(
+fn encode<S: Copy + Not<Output = S>>(
     encoders: Encoders<S>,
     codec: ffi::Codec,
     shape: &ImageShape,
@@ -169,15 +209,11 @@ fn encode<S>(
             height,
             channels,
         } = *shape;
-        *out = match Format::of(codec)? {
-            Format::Pnm => {
-                fail_point!("imgkit::encode_pnm", |arg| Err(BridgeError::injected(arg)));
-                (encoders.pnm)(src, width, height, channels, plain)?
-            }
-            Format::Png => {
-                fail_point!("imgkit::encode_png", |arg| Err(BridgeError::injected(arg)));
-                (encoders.png)(src, width, height, channels)?
-            }
+        let format = Format::of(codec)?;
+        let src = at_entry(format.encode_point())?.input(src);
+        *out = match format {
+            Format::Pnm => (encoders.pnm)(&src, width, height, channels, plain)?,
+            Format::Png => (encoders.png)(&src, width, height, channels)?,
         };
         Ok(())
     })

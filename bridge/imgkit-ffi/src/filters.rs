@@ -1,10 +1,11 @@
 //! Filters bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
-use fail::fail_point;
+use imgkit_failpoints::point;
 use imgkit_kernels::Kernel;
 
+use crate::faults::at_entry;
 use crate::status::ffi::ImageShape;
-use crate::status::{dimension, guarded, view, view_mut, BridgeError, KernelStatus};
+use crate::status::{dimension, guarded, view, view_mut, KernelStatus};
 
 #[cxx::bridge(namespace = "imgkit::ffi")]
 mod ffi {
@@ -70,54 +71,45 @@ pub fn convolve(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("convolve", || {
-        fail_point!("imgkit::convolve", |arg| Err(BridgeError::injected(arg)));
+        let fault = at_entry(point::CONVOLVE)?;
         let kernel = Kernel {
             width: dimension(kernel_width),
             height: dimension(kernel_height),
             weights,
         };
-        Ok(imgkit_kernels::convolve(
-            view(shape, src)?,
-            &kernel,
-            view_mut(shape, dst)?,
-        )?)
+        imgkit_kernels::convolve(view(shape, src)?, &kernel, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::gaussian_blur`. Failpoint: `imgkit::gaussian_blur`.
 pub fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8]) -> KernelStatus {
     guarded("gaussian_blur", || {
-        fail_point!("imgkit::gaussian_blur", |arg| Err(BridgeError::injected(
-            arg
-        )));
-        Ok(imgkit_kernels::gaussian_blur(
-            view(shape, src)?,
-            sigma,
-            view_mut(shape, dst)?,
-        )?)
+        let fault = at_entry(point::GAUSSIAN_BLUR)?;
+        imgkit_kernels::gaussian_blur(view(shape, src)?, sigma, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::box_blur`. Failpoint: `imgkit::box_blur`.
 pub fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus {
     guarded("box_blur", || {
-        fail_point!("imgkit::box_blur", |arg| Err(BridgeError::injected(arg)));
-        Ok(imgkit_kernels::box_blur(
-            view(shape, src)?,
-            radius,
-            view_mut(shape, dst)?,
-        )?)
+        let fault = at_entry(point::BOX_BLUR)?;
+        imgkit_kernels::box_blur(view(shape, src)?, radius, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::sobel`. Failpoint: `imgkit::sobel`.
 pub fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
     guarded("sobel", || {
-        fail_point!("imgkit::sobel", |arg| Err(BridgeError::injected(arg)));
-        Ok(imgkit_kernels::sobel(
-            view(shape, src)?,
-            view_mut(&gray(shape), dst)?,
-        )?)
+        let fault = at_entry(point::SOBEL)?;
+        imgkit_kernels::sobel(view(shape, src)?, view_mut(&gray(shape), dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
@@ -130,14 +122,9 @@ pub fn unsharp_mask(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("unsharp_mask", || {
-        fail_point!("imgkit::unsharp_mask", |arg| Err(BridgeError::injected(
-            arg
-        )));
-        Ok(imgkit_kernels::unsharp_mask(
-            view(shape, src)?,
-            sigma,
-            amount,
-            view_mut(shape, dst)?,
-        )?)
+        let fault = at_entry(point::UNSHARP_MASK)?;
+        imgkit_kernels::unsharp_mask(view(shape, src)?, sigma, amount, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }

@@ -1,8 +1,10 @@
 //! Geometry bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
+use imgkit_failpoints::point;
+
+use crate::faults::at_entry;
 use crate::status::ffi::ImageShape;
 use crate::status::{dimension, guarded, view, view_mut, BridgeError, KernelStatus};
-use fail::fail_point;
 
 #[cxx::bridge(namespace = "imgkit::ffi")]
 mod ffi {
@@ -71,49 +73,44 @@ pub fn resize(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("resize", || {
-        fail_point!("imgkit::resize", |arg| Err(BridgeError::injected(arg)));
+        let fault = at_entry(point::RESIZE)?;
         let filter = match filter {
             ffi::ResizeFilter::Nearest => imgkit_kernels::ResizeFilter::Nearest,
             ffi::ResizeFilter::Bilinear => imgkit_kernels::ResizeFilter::Bilinear,
             _ => return Err(BridgeError::unknown_enum("resize filter", filter.repr)),
         };
-        Ok(imgkit_kernels::resize(
-            view(shape, src)?,
-            filter,
-            view_mut(dst_shape, dst)?,
-        )?)
+        imgkit_kernels::resize(view(shape, src)?, filter, view_mut(dst_shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::flip`. Failpoint: `imgkit::flip`.
 pub fn flip(shape: &ImageShape, src: &[u8], axis: ffi::FlipAxis, dst: &mut [u8]) -> KernelStatus {
     guarded("flip", || {
-        fail_point!("imgkit::flip", |arg| Err(BridgeError::injected(arg)));
+        let fault = at_entry(point::FLIP)?;
         let axis = match axis {
             ffi::FlipAxis::Horizontal => imgkit_kernels::FlipAxis::Horizontal,
             ffi::FlipAxis::Vertical => imgkit_kernels::FlipAxis::Vertical,
             _ => return Err(BridgeError::unknown_enum("flip axis", axis.repr)),
         };
-        Ok(imgkit_kernels::flip(
-            view(shape, src)?,
-            axis,
-            view_mut(shape, dst)?,
-        )?)
+        imgkit_kernels::flip(view(shape, src)?, axis, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::rotate90`. Failpoint: `imgkit::rotate90`.
 pub fn rotate90(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
     guarded("rotate90", || {
-        fail_point!("imgkit::rotate90", |arg| Err(BridgeError::injected(arg)));
+        let fault = at_entry(point::ROTATE90)?;
         let rotated = ImageShape {
             width: shape.height,
             height: shape.width,
             channels: shape.channels,
         };
-        Ok(imgkit_kernels::rotate90(
-            view(shape, src)?,
-            view_mut(&rotated, dst)?,
-        )?)
+        imgkit_kernels::rotate90(view(shape, src)?, view_mut(&rotated, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }

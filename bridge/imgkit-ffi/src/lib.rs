@@ -9,16 +9,24 @@
 //! 3. returns a [`status::ffi::KernelStatus`] — a code plus a message — never a
 //!    `Result`, so C++ needs no exceptions to read it.
 //!
+//! Every entry but `read_header` and `check_resize_target` starts at a named failpoint
+//! (`imgkit::<component>`, see `faults`), free until configured; C++ configures them and
+//! the finer ones inside the kernels and codecs through [`configure_failpoint`].
+//!
 //! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
 
 mod codecs;
+mod faults;
 mod filters;
 mod geometry;
 mod status;
 mod tone;
 
 pub use status::ffi::{ImageShape, InputError, KernelStatus, StatusCode};
-pub use status::{configure_failpoint, remove_failpoint};
+pub use status::{
+    configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
+    remove_failpoint,
+};
 
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions
 /// through the generated headers.

@@ -57,13 +57,21 @@ pub mod ffi {
     }
 
     // ---- Rust functions C++ may call -----------------------------------------------
+    // The Rust failpoints (imgkit-failpoints): free until one is configured.
     extern "Rust" {
-        /// Configures failpoint `name` with fail-rs actions, e.g. `"panic"`,
-        /// `"50%return"`, `"off"`. `InvalidInput` if the actions do not parse, `Internal`
-        /// if this build has no failpoints.
+        /// Configures Rust failpoint `name` with fail-rs actions, e.g. `"panic"`,
+        /// `"50%return"`, `"1*return(corrupt)->off"`. `InvalidInput` (InvalidArgument)
+        /// for an unknown name or actions that do not parse, `Internal` if this build
+        /// has no failpoints.
         fn configure_failpoint(name: &str, actions: &str) -> KernelStatus;
         /// Removes failpoint `name` (a no-op if it is not configured).
         fn remove_failpoint(name: &str);
+        /// Removes every Rust failpoint.
+        fn remove_all_failpoints();
+        /// Every Rust failpoint's name, whether or not this build has failpoints.
+        fn failpoint_names() -> Vec<String>;
+        /// Whether this build has failpoints (the `failpoints` feature).
+        fn failpoints_compiled_in() -> bool;
     }
 }
 
@@ -73,6 +81,8 @@ pub(crate) enum BridgeError {
     Kernel(KernelError),
     Codec(CodecError),
     Injected(String),
+    /// C++ passed an argument the bridge itself refuses (not a kernel's or a codec's).
+    InvalidArgument(String),
     /// C++ passed a value this build's bridge does not know: the two sides were built
     /// from different sources.
     Internal(String),
@@ -162,6 +172,9 @@ pub(crate) fn guarded(
             ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
         }
         Ok(Err(BridgeError::Codec(error))) => ffi::KernelStatus::of_codec(error),
+        Ok(Err(BridgeError::InvalidArgument(message))) => {
+            ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
+        }
         Ok(Err(BridgeError::Internal(message))) => {
             ffi::KernelStatus::failed(ffi::StatusCode::Internal, format!("{operation}: {message}"))
         }
@@ -220,27 +233,40 @@ pub(crate) fn view_mut<'a>(
     )?)
 }
 
-#[cfg(feature = "failpoints")]
+/// Configures Rust failpoint `name` (see [`imgkit_failpoints::configure`]).
 pub fn configure_failpoint(name: &str, actions: &str) -> ffi::KernelStatus {
-    match fail::cfg(name, actions) {
-        Ok(()) => ffi::KernelStatus::ok(),
-        Err(message) => ffi::KernelStatus::rejected(
-            ffi::InputError::InvalidArgument,
-            format!("failpoint {name}: bad actions {actions:?}: {message}"),
-        ),
-    }
+    guarded("configure_failpoint", || {
+        imgkit_failpoints::configure(name, actions).map_err(|message| {
+            if imgkit_failpoints::COMPILED_IN {
+                BridgeError::InvalidArgument(message)
+            } else {
+                BridgeError::Internal(message)
+            }
+        })
+    })
 }
 
-#[cfg(not(feature = "failpoints"))]
-pub fn configure_failpoint(name: &str, _actions: &str) -> ffi::KernelStatus {
-    ffi::KernelStatus::failed(
-        ffi::StatusCode::Internal,
-        format!("failpoint {name}: this build has no failpoints (feature `failpoints` off)"),
-    )
-}
-
+/// Removes Rust failpoint `name`; a no-op if it is not configured.
 pub fn remove_failpoint(name: &str) {
-    fail::remove(name);
+    imgkit_failpoints::remove(name);
+}
+
+/// Removes every Rust failpoint.
+pub fn remove_all_failpoints() {
+    imgkit_failpoints::remove_all();
+}
+
+/// Every Rust failpoint's name ([`imgkit_failpoints::names`]).
+pub fn failpoint_names() -> Vec<String> {
+    imgkit_failpoints::names()
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
+/// Whether this build has failpoints.
+pub fn failpoints_compiled_in() -> bool {
+    imgkit_failpoints::COMPILED_IN
 }
 
 #[cfg(test)]

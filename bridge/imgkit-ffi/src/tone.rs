@@ -1,11 +1,12 @@
 //! Tone operations bridged to C++: each mirrors the imgkit::legacy function of the same
 //! name.
 
-use fail::fail_point;
+use imgkit_failpoints::point;
 
+use crate::faults::at_entry;
 use crate::filters::gray;
 use crate::status::ffi::ImageShape;
-use crate::status::{guarded, view, view_mut, BridgeError, KernelStatus};
+use crate::status::{guarded, view, view_mut, KernelStatus};
 
 #[cxx::bridge(namespace = "imgkit::ffi")]
 mod ffi {
@@ -36,40 +37,39 @@ mod ffi {
 /// Mirrors `imgkit::legacy::to_grayscale`. Failpoint: `imgkit::to_grayscale`.
 pub fn to_grayscale(shape: &ImageShape, src: &[u8], gray_out: &mut [u8]) -> KernelStatus {
     guarded("to_grayscale", || {
-        fail_point!("imgkit::to_grayscale", |arg| Err(BridgeError::injected(
-            arg
-        )));
-        Ok(imgkit_kernels::to_grayscale(
-            view(shape, src)?,
-            view_mut(&gray(shape), gray_out)?,
-        )?)
+        let fault = at_entry(point::TO_GRAYSCALE)?;
+        imgkit_kernels::to_grayscale(view(shape, src)?, view_mut(&gray(shape), gray_out)?)?;
+        fault.samples(gray_out);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::histogram`. Failpoint: `imgkit::histogram`.
 pub fn histogram(shape: &ImageShape, src: &[u8], counts: &mut [u64]) -> KernelStatus {
     guarded("histogram", || {
-        fail_point!("imgkit::histogram", |arg| Err(BridgeError::injected(arg)));
-        Ok(imgkit_kernels::histogram(view(shape, src)?, counts)?)
+        let fault = at_entry(point::HISTOGRAM)?;
+        imgkit_kernels::histogram(view(shape, src)?, counts)?;
+        fault.counts(counts);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::equalize`. Failpoint: `imgkit::equalize`.
 pub fn equalize(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
     guarded("equalize", || {
-        fail_point!("imgkit::equalize", |arg| Err(BridgeError::injected(arg)));
-        Ok(imgkit_kernels::equalize(
-            view(shape, src)?,
-            view_mut(shape, dst)?,
-        )?)
+        let fault = at_entry(point::EQUALIZE)?;
+        imgkit_kernels::equalize(view(shape, src)?, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
     })
 }
 
 /// Mirrors `imgkit::legacy::otsu_level`. Failpoint: `imgkit::otsu_level`.
 pub fn otsu_level(shape: &ImageShape, src: &[u8], level: &mut u8) -> KernelStatus {
     guarded("otsu_level", || {
-        fail_point!("imgkit::otsu_level", |arg| Err(BridgeError::injected(arg)));
+        let fault = at_entry(point::OTSU_LEVEL)?;
         *level = imgkit_kernels::otsu_level(view(shape, src)?);
+        fault.level(level);
         Ok(())
     })
 }
@@ -77,12 +77,9 @@ pub fn otsu_level(shape: &ImageShape, src: &[u8], level: &mut u8) -> KernelStatu
 /// Mirrors `imgkit::legacy::otsu_threshold`. Failpoint: `imgkit::otsu_threshold`.
 pub fn otsu_threshold(shape: &ImageShape, src: &[u8], gray_out: &mut [u8]) -> KernelStatus {
     guarded("otsu_threshold", || {
-        fail_point!("imgkit::otsu_threshold", |arg| Err(BridgeError::injected(
-            arg
-        )));
-        Ok(imgkit_kernels::otsu_threshold(
-            view(shape, src)?,
-            view_mut(&gray(shape), gray_out)?,
-        )?)
+        let fault = at_entry(point::OTSU_THRESHOLD)?;
+        imgkit_kernels::otsu_threshold(view(shape, src)?, view_mut(&gray(shape), gray_out)?)?;
+        fault.samples(gray_out);
+        Ok(())
     })
 }

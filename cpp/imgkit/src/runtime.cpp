@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "components.hpp"
+#include "imgkit/failpoints.hpp"
 #include "imgkit/routing.hpp"
 #include "switchyard/config_watcher.hpp"
 
@@ -21,6 +22,7 @@ struct Runtime {
   static switchyard::RouterOptions options() {
     switchyard::RouterOptions options;
     options.force_legacy = force_legacy_requested();
+    options.owns_failpoints = true;
     options.log = [](const std::string& line) {
       std::cerr << "imgkit: switchyard: " << line << '\n';
     };
@@ -46,6 +48,25 @@ struct StopWatcherAtExit {
 
 bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
 
+void log_line(const std::string& line) { std::cerr << "imgkit: " << line << '\n'; }
+
+// Applies $FAILPOINTS as the base layer of failpoints. Throws switchyard::FailpointError
+// ("FAILPOINTS: ...") when it does not parse or names an unknown failpoint; nothing
+// changes then.
+void apply_environment_failpoints() {
+  const char* value = std::getenv("FAILPOINTS");
+  const std::string_view spec = value != nullptr ? value : "";
+  if (!failpoints::compiled_in()) {
+    if (!spec.empty()) log_line("warning: FAILPOINTS ignored: this build has no failpoints");
+    return;
+  }
+  try {
+    switchyard::failpoints::set_environment_layer(spec);
+  } catch (const switchyard::FailpointError& e) {
+    throw switchyard::FailpointError(std::string("FAILPOINTS: ") + e.what());
+  }
+}
+
 // Caller holds g_start_mutex.
 Runtime& create_runtime_locked(switchyard::Config config) {
   auto* runtime = new Runtime(std::move(config));
@@ -56,6 +77,13 @@ Runtime& create_runtime_locked(switchyard::Config config) {
 Runtime& start_from_environment() {
   const std::lock_guard lock(g_start_mutex);
   if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) return *runtime;
+  failpoints::install();
+  try {
+    apply_environment_failpoints();
+  } catch (const switchyard::FailpointError& e) {
+    // No caller to hand the error to: the program runs without injected faults.
+    log_line(std::string(e.what()) + " (no failpoint configured)");
+  }
   const std::string path = config_path();
   const bool chosen_by_operator = std::getenv("IMGKIT_CONFIG") != nullptr;
   if (!chosen_by_operator && !file_exists(path)) {
@@ -87,7 +115,9 @@ std::string config_path(const std::optional<std::string>& explicit_path) {
 }
 
 void start(const std::string& path, bool watch) {
+  failpoints::install();
   switchyard::Config config = switchyard::load_config_file(path, catalog());
+  apply_environment_failpoints();
   const std::lock_guard lock(g_start_mutex);
   Runtime* runtime = g_runtime.load(std::memory_order_acquire);
   if (runtime == nullptr) {

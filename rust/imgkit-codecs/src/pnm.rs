@@ -492,6 +492,7 @@ pub fn decode_into_u8(bytes: &[u8], limits: Limits, out: &mut [u8]) -> Result<()
     let (header, mut cursor) = parse_header(bytes, limits)?;
     let samples = locate_raster(&header, &mut cursor)?;
     check_output(&header, Depth::Eight, out.len(), samples, "decode_into_u8")?;
+    samples_failpoint();
     let maxval = header.maxval;
     if header.is_plain() {
         return decode_plain(&mut cursor, maxval, 255, out, |v| v as u8);
@@ -517,6 +518,14 @@ pub fn decode_into_u8(bytes: &[u8], limits: Limits, out: &mut [u8]) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The failpoint `imgkit::codecs::pnm_samples`, once per decode before the raster is read
+/// (panic or stall only; nothing without the `failpoints` feature).
+#[inline(always)]
+fn samples_failpoint() {
+    #[cfg(feature = "failpoints")]
+    imgkit_failpoints::failpoint!(imgkit_failpoints::point::PNM_SAMPLES);
 }
 
 /// Samples per block of a scaled binary raster: each block is checked against maxval
@@ -569,6 +578,7 @@ pub fn decode_into_u16(bytes: &[u8], limits: Limits, out: &mut [u16]) -> Result<
         samples,
         "decode_into_u16",
     )?;
+    samples_failpoint();
     let maxval = header.maxval;
     if header.is_plain() {
         // Every scaled value is <= 65535.

@@ -31,13 +31,15 @@ namespace imgkit::routing {
 std::string config_path(const std::optional<std::string>& explicit_path = std::nullopt);
 
 // Routes every imgkit call by the config at `path` from now on, and reloads it when it
-// changes (when `watch` is true). Throws switchyard::ConfigError when the file cannot be
-// read or is invalid; the routing that was running keeps running.
+// changes (when `watch` is true). Also applies $FAILPOINTS (imgkit/failpoints.hpp).
+// Throws switchyard::ConfigError when the file cannot be read or is invalid, and
+// switchyard::FailpointError when FAILPOINTS is; the routing that was running keeps
+// running.
 void start(const std::string& path, bool watch = true);
 
-// The router behind the facades (started from config_path() on first use if start()
-// was not called; an invalid file then leaves every component on legacy, logs why, and
-// is re-read until it is fixed).
+// The router behind the facades (started from config_path() and $FAILPOINTS on first use
+// if start() was not called; an invalid file then leaves every component on legacy, logs
+// why, and is re-read until it is fixed; an invalid FAILPOINTS is logged and ignored).
 switchyard::Router& router();
 
 // True when IMGKIT_FORCE_LEGACY is set to 1 (read once, when routing starts).

@@ -41,6 +41,9 @@ pub(super) fn decode_pixels(
     let expander = Expander::new(file);
     let rows = filtered_row_lengths(&expander);
     let image_bytes: u64 = rows.iter().map(|&r| r as u64).sum();
+    // Once per decode, before the first row is written (panic or stall only).
+    #[cfg(feature = "failpoints")]
+    imgkit_failpoints::failpoint!(imgkit_failpoints::point::PNG_ROWS);
     if !window_may_matter(bytes, &run, image_bytes) {
         let run_range = (
             run.first().map_or(file.first_idat, |c| c.start),

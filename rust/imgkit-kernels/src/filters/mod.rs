@@ -87,6 +87,11 @@ pub(crate) fn rows_per_band(row_work: usize, min_rows: usize) -> usize {
 /// Calls `body(scratch, band_index, band)` for each `band_len`-long chunk of `out` (the
 /// last may be shorter), on the calling thread or on the rayon pool. `init` makes the
 /// per-thread scratch state.
+///
+/// With the `failpoints` feature, the failpoint `imgkit::kernels::band` is evaluated
+/// before each band, on the thread that computes it (one relaxed load while no failpoint
+/// is configured). It takes no `return`: a `panic` there unwinds out of this call (rayon
+/// carries a worker's panic back to the caller), a `sleep` stalls the band.
 pub(crate) fn for_each_band<T, S>(
     schedule: Schedule,
     out: &mut [T],
@@ -100,15 +105,27 @@ pub(crate) fn for_each_band<T, S>(
         Schedule::Sequential => {
             let mut scratch = init();
             for (index, band) in out.chunks_mut(band_len).enumerate() {
+                band_failpoint();
                 body(&mut scratch, index, band);
             }
         }
         Schedule::Parallel => {
-            out.par_chunks_mut(band_len)
-                .enumerate()
-                .for_each_init(init, |scratch, (index, band)| body(scratch, index, band));
+            out.par_chunks_mut(band_len).enumerate().for_each_init(
+                init,
+                |scratch, (index, band)| {
+                    band_failpoint();
+                    body(scratch, index, band)
+                },
+            );
         }
     }
+}
+
+/// The failpoint `imgkit::kernels::band` (nothing without the `failpoints` feature).
+#[inline(always)]
+fn band_failpoint() {
+    #[cfg(feature = "failpoints")]
+    imgkit_failpoints::failpoint!(imgkit_failpoints::point::KERNELS_BAND);
 }
 
 /// One weighted input stream: sample `x` of the output reads `input[offset + x]`.

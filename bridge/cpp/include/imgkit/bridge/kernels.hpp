@@ -70,9 +70,28 @@ Status equalize(const Image& src, Image& dst);
 Status otsu_level(const Image& src, std::uint8_t& level);
 Status otsu_threshold(const Image& src, Image& gray);
 
-// Failpoints inside the Rust library (fail-rs action syntax, e.g. "panic", "return",
-// "50%return", "off"). kInvalidInput when the actions do not parse.
+// ---- Rust failpoints -------------------------------------------------------------------
+// The named failpoints of the Rust side (imgkit-failpoints): one at every bridged entry,
+// `imgkit::<component>`, and a few inside the kernels and codecs. They cost one relaxed
+// atomic load until one is configured. Actions use fail-rs syntax, e.g. "panic(msg)",
+// "return", "return(msg)", "return(corrupt)" (the call succeeds with a wrong answer),
+// "sleep(100)", "50%return", "2*return", "1*return->off".
+//
+//   if (bridge::failpoints_compiled_in()) {
+//     bridge::configure_failpoint("imgkit::sobel", "return(corrupt)");
+//     ...
+//     bridge::remove_all_failpoints();
+//   }
+
+// kInvalidInput (kInvalidArgument) for a name not in failpoint_names() or actions that do
+// not parse, kInternal when this build has no failpoints; the message says which.
 Status configure_failpoint(std::string_view name, std::string_view actions);
+// A no-op for a point that is not configured.
 void remove_failpoint(std::string_view name);
+void remove_all_failpoints();
+// Every Rust failpoint's name, whether or not this build has failpoints.
+std::vector<std::string> failpoint_names();
+// Whether the Rust library was built with failpoints (Cargo feature `failpoints`).
+bool failpoints_compiled_in();
 
 }  // namespace imgkit::bridge
