@@ -7,6 +7,7 @@
 
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/error.hpp"
+#include "support/failpoints_required.hpp"
 #include "support/test_images.hpp"
 
 namespace imgkit::bridge {
@@ -31,6 +32,7 @@ TEST_F(BridgeStatusTest, HealthyCallIsOkAndFillsTheOutput) {
 }
 
 TEST_F(BridgeStatusTest, RustPanicReachesCppAsPanicStatusAndProcessLives) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   ASSERT_TRUE(configure_failpoint(kBlurFailpoint, "panic(kernel blew up)").ok());
   const Image src = generated_image(16, 16, 1);
   Image dst(16, 16, 1);
@@ -47,6 +49,7 @@ TEST_F(BridgeStatusTest, RustPanicReachesCppAsPanicStatusAndProcessLives) {
 }
 
 TEST_F(BridgeStatusTest, PanicsOnTwoThreadsAtOnceAreBothCaught) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   ASSERT_TRUE(configure_failpoint(kBlurFailpoint, "panic").ok());
   std::vector<Status> statuses(2);
   std::vector<std::thread> threads;
@@ -62,6 +65,7 @@ TEST_F(BridgeStatusTest, PanicsOnTwoThreadsAtOnceAreBothCaught) {
 }
 
 TEST_F(BridgeStatusTest, ReturnFailpointIsAnInjectedFault) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   ASSERT_TRUE(configure_failpoint(kBlurFailpoint, "return(disk on fire)").ok());
   const Image src = generated_image(8, 8, 1);
   Image dst(8, 8, 1);
@@ -71,6 +75,7 @@ TEST_F(BridgeStatusTest, ReturnFailpointIsAnInjectedFault) {
 }
 
 TEST_F(BridgeStatusTest, FailpointCountRunsOutThenCallsSucceed) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   ASSERT_TRUE(configure_failpoint(kBlurFailpoint, "2*return").ok());
   const Image src = generated_image(8, 8, 1);
   Image dst(8, 8, 1);
@@ -80,6 +85,7 @@ TEST_F(BridgeStatusTest, FailpointCountRunsOutThenCallsSucceed) {
 }
 
 TEST_F(BridgeStatusTest, MalformedFailpointActionsAreRejected) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   const Status status = configure_failpoint(kBlurFailpoint, "explode-please");
   EXPECT_EQ(status.code, StatusCode::kInvalidInput);
   EXPECT_NE(status.message.find("explode-please"), std::string::npos) << status.message;

@@ -9,6 +9,7 @@
 
 #include "cli/cli_fixture.hpp"
 #include "imgkit/legacy/codecs.hpp"
+#include "support/failpoints_required.hpp"
 
 namespace {
 
@@ -80,6 +81,7 @@ TEST_F(RoutingCliTest, KillSwitchRoutesEverythingToLegacy) {
 // The operator's rehearsal from the README: a Rust panic injected into the shipped
 // binary is answered by legacy, and the metrics say so.
 TEST_F(RoutingCliTest, AnInjectedRustPanicIsAnsweredByLegacyAndCounted) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   write("rust.toml", kRustGaussian);
   write("legacy.toml", "[components.gaussian_blur]\nmode = \"legacy\"\n");
   ASSERT_EQ(run(blur_with("--config " + quoted(path("legacy.toml")))).exit_code, 0);
@@ -97,6 +99,7 @@ TEST_F(RoutingCliTest, AnInjectedRustPanicIsAnsweredByLegacyAndCounted) {
 }
 
 TEST_F(RoutingCliTest, ALegacyFailpointFailsTheRunWithAClearError) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   const auto r =
       run_with_env("FAILPOINTS='imgkit::legacy::gaussian_blur=return(rehearsal)'", blur_with(""));
   EXPECT_EQ(r.exit_code, 1);
@@ -105,6 +108,7 @@ TEST_F(RoutingCliTest, ALegacyFailpointFailsTheRunWithAClearError) {
 }
 
 TEST_F(RoutingCliTest, ABadFailpointsSpecIsAUsageErrorNamingTheProblem) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
   auto r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=explode'", blur_with(""));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("FAILPOINTS: imgkit::gaussian_blur: failpoint action \"explode\""));

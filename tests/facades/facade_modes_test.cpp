@@ -17,6 +17,7 @@
 #include "imgkit/legacy/filters.hpp"
 #include "support/component_calls.hpp"
 #include "support/error_expectations.hpp"
+#include "support/failpoints_required.hpp"
 #include "support/routing_config.hpp"
 #include "support/test_images.hpp"
 
@@ -223,6 +224,7 @@ struct InjectedFault {
 
 class FacadeFallbackTest : public ::testing::TestWithParam<InjectedFault> {
  protected:
+  void SetUp() override { IMGKIT_SKIP_WITHOUT_FAILPOINTS(); }
   void TearDown() override { imgkit::bridge::remove_failpoint("imgkit::gaussian_blur"); }
   ConfigFile config_;
 };

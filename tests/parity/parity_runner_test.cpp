@@ -10,6 +10,7 @@
 #include "imgkit/bridge/kernels.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "imgkit/parity.hpp"
+#include "support/failpoints_required.hpp"
 #include "support/test_images.hpp"
 
 namespace imgkit {
@@ -51,6 +52,7 @@ TEST(ParityRunnerTest, AFileBothDecodersRejectIsOneAgreeingCase) {
 
 class ParityRunnerFaultTest : public ::testing::Test {
  protected:
+  void SetUp() override { IMGKIT_SKIP_WITHOUT_FAILPOINTS(); }
   void TearDown() override { bridge::remove_failpoint("imgkit::sobel"); }
 };
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/failpoints_required.hpp"
 #include "switchyard/config.hpp"
 #include "switchyard/report.hpp"
 #include "switchyard/router.hpp"
@@ -60,12 +61,32 @@ std::shared_ptr<RecordingDomain> domain() {
 
 class FailpointTest : public ::testing::Test {
  protected:
-  void SetUp() override { domain(); }
+  void SetUp() override {
+    IMGKIT_SKIP_WITHOUT_FAILPOINTS();
+    domain();
+  }
   void TearDown() override {
     failpoints::remove_all();
     domain()->configured.clear();
   }
 };
+
+// A build without failpoints still parses specs, but refuses to configure one.
+TEST(FailpointBuildTest, ConfiguringWorksExactlyWhenCompiledIn) {
+  if (failpoints::compiled_in()) {
+    EXPECT_NO_THROW(failpoints::configure("test::alpha", "off"));
+    failpoints::remove_all();
+  } else {
+    try {
+      failpoints::configure("test::alpha", "off");
+      ADD_FAILURE() << "configured in a build without failpoints";
+    } catch (const FailpointError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("this build has no failpoints"));
+    }
+    EXPECT_FALSE(failpoints::armed());
+    EXPECT_FALSE(kAlpha.fire().has_value());
+  }
+}
 
 // --- Syntax -----------------------------------------------------------------------------
 
