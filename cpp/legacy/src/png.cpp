@@ -48,6 +48,8 @@ struct MemorySource {
   std::size_t offset = 0;
   bool truncated = false;
   std::size_t bytes_wanted = 0;
+  // Where the next chunk header starts (see check_chunk_length).
+  std::size_t next_chunk = 0;
 };
 
 struct MemorySink {
@@ -66,8 +68,40 @@ void record_warning(png_structp png, png_const_charp message) {
   std::snprintf(state->last_warning, sizeof state->last_warning, "%s", message);
 }
 
+// libpng allocates a buffer of a chunk's declared length before it reads the data (tEXt,
+// zTXt, iTXt, iCCP, sPLT, eXIf, ...), and a length past the end of the input only makes
+// it warn ("chunk data is too large"): a 60-byte file could make it allocate 2 GiB.
+// libpng reads the file in order, each chunk header in one 8-byte read where the previous
+// chunk's CRC ended, so the header is checked here, before libpng sees it: a chunk whose
+// data and CRC would run past the end is truncated input, which libpng reports anyway
+// when it reads that data, only after the allocation. IDAT is left to libpng: its data is
+// streamed, never allocated whole, and png_read_info reads the first IDAT header before
+// the pixel limit is checked, a check that must keep coming first.
+void check_chunk_length(png_structp png, MemorySource& source, std::size_t length) {
+  constexpr std::size_t kHeaderSize = 8;  // length, type
+  constexpr std::size_t kCrcSize = 4;
+  if (source.offset != source.next_chunk || length != kHeaderSize ||
+      source.size - source.offset < kHeaderSize) {
+    return;
+  }
+  const std::uint8_t* header = source.data + source.offset;
+  const std::uint64_t declared = (std::uint64_t{header[0]} << 24) |
+                                 (std::uint64_t{header[1]} << 16) |
+                                 (std::uint64_t{header[2]} << 8) | std::uint64_t{header[3]};
+  const std::uint64_t needed = declared + kCrcSize;
+  const std::size_t available = source.size - source.offset - kHeaderSize;
+  source.next_chunk = static_cast<std::size_t>(source.offset + kHeaderSize + needed);
+  if (needed > available && std::memcmp(header + 4, "IDAT", 4) != 0) {
+    source.truncated = true;
+    source.offset += kHeaderSize;
+    source.bytes_wanted = static_cast<std::size_t>(needed);
+    png_error(png, "a chunk runs past the end of the input");
+  }
+}
+
 void read_from_memory(png_structp png, png_bytep out, std::size_t length) {
   auto* source = static_cast<MemorySource*>(png_get_io_ptr(png));
+  check_chunk_length(png, *source, length);
   if (length > source->size - source->offset) {
     source->truncated = true;
     source->bytes_wanted = length;
@@ -149,6 +183,7 @@ class PngReader {
     source_.data = bytes.data();
     source_.size = bytes.size();
     source_.offset = kPngSignatureSize;
+    source_.next_chunk = kPngSignatureSize;
     png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error_, record_error_and_jump,
                                   record_warning);
     if (png_ == nullptr) {
@@ -184,8 +219,8 @@ class PngReader {
   [[noreturn]] void throw_failure() const {
     if (source_.truncated) {
       throw Error(ErrorCategory::kMalformedData,
-                  "PNG: truncated data: libpng asked for " + std::to_string(source_.bytes_wanted) +
-                      " bytes at offset " + std::to_string(source_.offset) + " of a " +
+                  "PNG: truncated data: " + std::to_string(source_.bytes_wanted) +
+                      " bytes needed at offset " + std::to_string(source_.offset) + " of a " +
                       std::to_string(source_.size) + "-byte input");
     }
     throw Error(ErrorCategory::kMalformedData, "PNG: malformed data (" + error_.describe() + ")");

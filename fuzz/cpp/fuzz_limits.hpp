@@ -1,0 +1,19 @@
+// What the C++ fuzz targets share: the decode limit that keeps their memory bounded and
+// the size under which they also run the slower checks.
+#pragma once
+
+#include <cstddef>
+
+#include "imgkit/params.hpp"
+
+namespace imgkit::fuzz {
+
+// 2^18 pixels, as the cargo-fuzz targets use (fuzz/src/lib.rs): every seed fits, the
+// largest image (4 channels x 16 bits) is 2 MiB.
+inline constexpr DecodeLimits kFuzzLimits{std::uint64_t{1} << 18};
+
+// Images up to this many samples also make the encode / decode round trip (encoding costs
+// more than decoding; the cargo-fuzz targets use the same bound).
+inline constexpr std::size_t kRoundTripSamples = std::size_t{1} << 12;
+
+}  // namespace imgkit::fuzz
