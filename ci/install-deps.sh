@@ -17,7 +17,7 @@ packages=(
   cmake ninja-build pkg-config g++ clang clang-format libclang-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
-  netpbm imagemagick
+  netpbm imagemagick valgrind
 )
 
 trixie_pin=/etc/apt/preferences.d/imgkit-trixie-pin

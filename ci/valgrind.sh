@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Valgrind memcheck over whole GoogleTest binaries built without sanitizers (the `ci`
+# preset: optimised, debug info): any invalid read or write, any use of an
+# uninitialised value and any definite or indirect leak at exit fails the run. By
+# default the fault matrix, `fault_tests`: every way the Rust side can fail must leave
+# no leak behind. Unlike the sanitizer builds, memcheck sees the Rust side too: its
+# allocations, its reads and its writes.
+#
+# Each binary runs once, all its cases in one process (a ctest run would start valgrind
+# once per case). Cases that sleep or time calls run far slower under valgrind; pick
+# cases with GoogleTest's own filter variable when needed.
+#
+# Usage: ci/valgrind.sh [BINARY...]   (run ci/install-deps.sh first, as ci/test.sh does)
+#   ci/valgrind.sh                           fault_tests
+#   ci/valgrind.sh facade_tests bridge_tests
+#   GTEST_FILTER='HotReload*' ci/valgrind.sh facade_tests
+#   IMGKIT_VALGRIND_PRESET=dev ci/valgrind.sh   build in another preset (default: ci)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+preset=${IMGKIT_VALGRIND_PRESET:-ci}
+if [ "$#" -eq 0 ]; then
+  set -- fault_tests
+fi
+
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target "$@"
+build_dir=build/$preset
+
+status=0
+for name in "$@"; do
+  binary=$(find "$build_dir" -type f -name "$name" -perm -u+x -print -quit)
+  if [ -z "$binary" ]; then
+    echo "valgrind: no binary $name under $build_dir" >&2
+    exit 2
+  fi
+  echo "valgrind: memcheck $binary"
+  # --errors-for-leak-kinds: "possibly lost" and "still reachable" blocks are what
+  # live thread pools and lazily built statics hold at exit; they are not leaks.
+  if ! valgrind --tool=memcheck --quiet \
+    --error-exitcode=1 --exit-on-first-error=no \
+    --leak-check=full --show-leak-kinds=definite,indirect \
+    --errors-for-leak-kinds=definite,indirect \
+    --track-origins=yes --num-callers=30 \
+    --suppressions=ci/sanitizers/valgrind.supp \
+    "$binary" --gtest_brief=1; then
+    echo "valgrind: $name FAILED (memcheck errors above, or a failing case)" >&2
+    status=1
+  fi
+done
+exit "$status"
