@@ -27,6 +27,15 @@ cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" --target "$@"
 build_dir=build/$preset
 
+# --errors-for-leak-kinds: "possibly lost" and "still reachable" blocks are what live
+# thread pools and lazily built statics hold at exit; they are not leaks.
+memcheck=(
+  valgrind --tool=memcheck --quiet --error-exitcode=1
+  --leak-check=full --show-leak-kinds=definite,indirect
+  --errors-for-leak-kinds=definite,indirect
+  --track-origins=yes --num-callers=30
+)
+
 status=0
 for name in "$@"; do
   binary=$(find "$build_dir" -type f -name "$name" -perm -u+x -print -quit)
@@ -35,15 +44,7 @@ for name in "$@"; do
     exit 2
   fi
   echo "valgrind: memcheck $binary"
-  # --errors-for-leak-kinds: "possibly lost" and "still reachable" blocks are what
-  # live thread pools and lazily built statics hold at exit; they are not leaks.
-  if ! valgrind --tool=memcheck --quiet \
-    --error-exitcode=1 --exit-on-first-error=no \
-    --leak-check=full --show-leak-kinds=definite,indirect \
-    --errors-for-leak-kinds=definite,indirect \
-    --track-origins=yes --num-callers=30 \
-    --suppressions=ci/sanitizers/valgrind.supp \
-    "$binary" --gtest_brief=1; then
+  if ! "${memcheck[@]}" "$binary" --gtest_brief=1; then
     echo "valgrind: $name FAILED (memcheck errors above, or a failing case)" >&2
     status=1
   fi
