@@ -14,7 +14,7 @@ else
 fi
 
 packages=(
-  cmake ninja-build pkg-config g++ clang clang-format libclang-dev
+  cmake ninja-build ccache pkg-config g++ clang clang-format libclang-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   netpbm imagemagick valgrind
