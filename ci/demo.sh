@@ -14,7 +14,7 @@ if ! { ci/install-deps.sh && ci/build.sh release; } >"$log" 2>&1; then
   echo "demo: set-up failed (output above)" >&2
   exit 1
 fi
-imgkit=build/release/cpp/app/imgkit
+imgkit=build/release/bin/imgkit
 mkdir -p out
 
 run() { echo "+ imgkit $*"; "$imgkit" "$@"; }

@@ -1,41 +1,60 @@
-// Reading and writing image files for the command line, format chosen by extension:
-// .png, .pgm (gray), .ppm (RGB), .pnm (gray or RGB, whichever the image is).
+// Images in and out of the command line.
 //
-// Writes are atomic: the image goes to a temporary file beside the target, which is
-// renamed over it only when complete, so a failed run never leaves a half-written or
-// clobbered output.
+// Input is decoded by its content: the first bytes say PNG or PNM, whatever the file is
+// called (a PNG named .ppm decodes as PNG, with a note). Output is encoded in the format
+// --format names, else the one its extension names: .png, .pgm (gray), .ppm (RGB),
+// .pnm (gray or RGB, whichever the image is). PNM cannot hold alpha: .pgm stores the
+// luminance, .ppm and .pnm drop alpha (and .ppm expands gray to RGB); the description
+// of what was written says so.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "imgkit/image.hpp"
+#include "imgkit/params.hpp"
 
 namespace imgkit::cli {
 
 enum class FileFormat { kPng, kPgm, kPpm, kPnm };
 
-// The format an extension names (case-insensitive). UsageError for any other.
-FileFormat format_for_path(const std::string& path);
+// The format an extension names (case-insensitive), or nullopt.
+std::optional<FileFormat> format_for_extension(const std::string& path);
 
-// The file's bytes. imgkit::Error naming the file when it cannot be read.
-std::vector<std::uint8_t> read_bytes(const std::string& path);
+// A --format value: png, pnm, pgm or ppm. UsageError for anything else.
+FileFormat parse_format(std::string_view name);
 
-// Reads and decodes the file, converting 16-bit samples to 8 bits (the operations work
-// on 8-bit images). imgkit::Error naming the file on any failure.
-Image read_image(const std::string& path);
+// The format to write `path` in: `chosen` (from --format) when given, else the
+// extension's. UsageError naming the path when neither says.
+FileFormat output_format(const std::string& path, std::optional<FileFormat> chosen);
 
-// Encodes for the file's format and writes atomically. PNM formats cannot hold alpha:
-// .pgm stores the luminance, .ppm and .pnm drop alpha (and .ppm expands gray to RGB).
-// imgkit::Error naming the file on any failure; the target is then left untouched.
-void write_image(const std::string& path, const Image& image);
+struct DecodedInput {
+  Image image;              // 8-bit: 16-bit inputs are reduced
+  std::string description;  // "640x480 RGB PNG", "64x64 gray 16-bit PNM, reduced to 8 bits"
+  // The format the input came in (kPng or kPnm): what "-" as an output is written in
+  // when --format does not say.
+  FileFormat natural_format;
+  std::vector<std::string> notes;  // worth telling the user, e.g. a misleading extension
+};
 
-// Writes `bytes` to a fresh temporary file beside `path`, then renames it over `path`.
-// imgkit::Error naming the file on any failure; `path` is then untouched.
-void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
+// Decodes `bytes`, read from `name`, by their content. imgkit::Error naming the file
+// (and saying the bytes are neither PNG nor PNM, when they are not).
+DecodedInput decode_input(const std::string& name, const std::vector<std::uint8_t>& bytes,
+                          const DecodeLimits& limits);
 
-// "640x480 RGB" — for the summary the command prints.
+struct EncodedOutput {
+  std::vector<std::uint8_t> bytes;
+  // What the file holds: "160x120 gray PGM, luminance of RGBA, alpha dropped".
+  std::string description;
+};
+
+// Encodes `image` in `format`. imgkit::Error naming `name` on failure.
+EncodedOutput encode_output(const std::string& name, const Image& image, FileFormat format);
+
+// "640x480 RGB" — shape and channels.
 std::string describe_image(const Image& image);
 
 }  // namespace imgkit::cli

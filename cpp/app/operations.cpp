@@ -93,33 +93,58 @@ class Arguments {
   std::map<std::string, std::string, std::less<>> values_;
 };
 
+using ShapeRule = ImageShape (*)(const Image&, const Arguments&);
+
+ImageShape same_shape(const Image& in, const Arguments&) {
+  return {in.width(), in.height(), in.channels()};
+}
+
+ImageShape gray_shape(const Image& in, const Arguments&) { return {in.width(), in.height(), 1}; }
+
 struct OperationSpec {
   std::string_view name;
   std::string_view summary;
   std::vector<ParameterSpec> parameters;
   std::function<Image(const Image&, const Arguments&)> apply;
+  ShapeRule shape = same_shape;
 };
 
-// resize keeps the aspect ratio for whichever of width and height is not given.
-Image apply_resize(const Image& image, const Arguments& args) {
+// resize keeps the aspect ratio for whichever of width and height is not given. The
+// arithmetic is in double and clamped, so an extreme ratio cannot wrap around.
+ImageShape resize_shape(const Image& image, const Arguments& args) {
   if (!args.has("width") && !args.has("height")) {
     throw UsageError("--op resize: give width, height or both");
   }
   const double aspect = static_cast<double>(image.width()) / image.height();
   const auto scaled = [](double value) {
-    return static_cast<std::uint32_t>(std::max(1.0, std::round(value)));
+    return static_cast<std::uint32_t>(std::clamp(std::round(value), 1.0, 4294967295.0));
   };
   const std::uint32_t width =
       args.has("width") ? args.count("width") : scaled(args.count("height") * aspect);
   const std::uint32_t height = args.has("height") ? args.count("height") : scaled(width / aspect);
+  return {width, height, image.channels()};
+}
+
+Image apply_resize(const Image& image, const Arguments& args) {
+  const ImageShape target = resize_shape(image, args);
   const auto filter =
       args.text("filter") == "nearest" ? ResizeFilter::kNearest : ResizeFilter::kBilinear;
-  return resize(image, width, height, filter);
+  return resize(image, target.width, target.height, filter);
+}
+
+std::uint32_t rotate_turns(const Arguments& args) {
+  const std::uint32_t turns = args.count("turns");
+  if (turns < 1 || turns > 3) throw UsageError("--op rotate90: turns must be 1, 2 or 3");
+  return turns;
+}
+
+ImageShape rotate_shape(const Image& image, const Arguments& args) {
+  if (rotate_turns(args) % 2 == 0) return {image.width(), image.height(), image.channels()};
+  return {image.height(), image.width(), image.channels()};
 }
 
 Image apply_rotate90(const Image& image, const Arguments& args) {
-  const std::uint32_t turns = args.count("turns");
-  if (turns < 1 || turns > 3) throw UsageError("--op rotate90: turns must be 1, 2 or 3");
+  const std::uint32_t turns = rotate_turns(args);
   Image out = rotate90(image);
   for (std::uint32_t i = 1; i < turns; ++i) out = rotate90(out);
   return out;
@@ -139,7 +164,8 @@ const std::vector<OperationSpec>& operation_table() {
       {"sobel",
        "gradient magnitude (gray output)",
        {},
-       [](const Image& in, const Arguments&) { return sobel(in); }},
+       [](const Image& in, const Arguments&) { return sobel(in); },
+       gray_shape},
       {"unsharp_mask",
        "sharpen",
        {{"sigma", K::kNumber, "1", "blur sigma, (0, 64]"},
@@ -152,7 +178,8 @@ const std::vector<OperationSpec>& operation_table() {
        {{"width", K::kCount, std::nullopt, "pixels (kept in proportion if omitted)"},
         {"height", K::kCount, std::nullopt, "pixels (kept in proportion if omitted)"},
         {"filter", K::kChoice, "bilinear", "nearest | bilinear", {"nearest", "bilinear"}}},
-       apply_resize},
+       apply_resize,
+       resize_shape},
       {"flip",
        "mirror",
        {{"axis", K::kChoice, "horizontal", "horizontal | vertical", {"horizontal", "vertical"}}},
@@ -163,11 +190,13 @@ const std::vector<OperationSpec>& operation_table() {
       {"rotate90",
        "rotate clockwise",
        {{"turns", K::kCount, "1", "quarter turns, 1..3"}},
-       apply_rotate90},
+       apply_rotate90,
+       rotate_shape},
       {"to_grayscale",
        "luminance (gray output)",
        {},
-       [](const Image& in, const Arguments&) { return to_grayscale(in); }},
+       [](const Image& in, const Arguments&) { return to_grayscale(in); },
+       gray_shape},
       {"equalize",
        "histogram equalisation",
        {},
@@ -175,7 +204,8 @@ const std::vector<OperationSpec>& operation_table() {
       {"otsu_threshold",
        "binarise at Otsu's level (gray output)",
        {},
-       [](const Image& in, const Arguments&) { return otsu_threshold(in); }},
+       [](const Image& in, const Arguments&) { return otsu_threshold(in); },
+       gray_shape},
   };
   return table;
 }
@@ -249,7 +279,8 @@ Operation parse_operation(std::string_view spec_text) {
   Arguments arguments(spec.name, std::move(values));
   for (const auto& parameter : spec.parameters) arguments.check(parameter);
   return Operation{std::move(description),
-                   [&spec, arguments](const Image& in) { return spec.apply(in, arguments); }};
+                   [&spec, arguments](const Image& in) { return spec.apply(in, arguments); },
+                   [&spec, arguments](const Image& in) { return spec.shape(in, arguments); }};
 }
 
 std::string operations_help() {

@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "image_files.hpp"
 #include "imgkit/parity.hpp"
+#include "input_file.hpp"
+#include "staged_file.hpp"
 #include "usage_error.hpp"
 
 namespace imgkit::cli {
@@ -21,6 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using parity::Case;
+
+// A parity corpus holds test images; one bigger than this is a mistake, not a case.
+constexpr std::uint64_t kMaxCorpusFileBytes = std::uint64_t{1} << 30;
 using parity::FileFormat;
 using parity::Verdict;
 
@@ -148,8 +152,9 @@ int run_parity(const ParityOptions& options) {
   std::map<std::string, Tally> tallies;
   nlohmann::json disagreements = nlohmann::json::array();
   for (const fs::path& file : files) {
-    const std::vector<Case> cases =
-        parity::run_file(read_bytes(file.string()), *corpus_format(file));
+    const std::vector<Case> cases = parity::run_file(
+        read_input_file(file.string(), kMaxCorpusFileBytes, "a corpus file's limit"),
+        *corpus_format(file));
     bool saved = false;
     for (const Case& c : cases) {
       tallies[c.component].add(c);

@@ -161,7 +161,7 @@ TEST_F(RoutingCliTest, EveryStepOfAPipelineRunsOnRustWhenTheDefaultsSaySo) {
 }
 
 TEST_F(RoutingCliTest, MetricsAreWrittenWhenTheRunFails) {
-  write("broken.png", "not a png");
+  write("broken.png", std::string("\x89PNG\r\n\x1a\n", 8) + "then not a png");
   const auto r = run("process " + quoted(path("broken.png")) + " " + quoted(path("out.png")) +
                      " --metrics-json " + quoted(path("m.json")));
   EXPECT_EQ(r.exit_code, 1);

@@ -1,12 +1,13 @@
 // The process-wide router behind the facades, and its reload thread.
 #include <atomic>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "components.hpp"
 #include "imgkit/failpoints.hpp"
@@ -46,8 +47,6 @@ struct StopWatcherAtExit {
   }
 } g_stop_watcher_at_exit;
 
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
-
 void log_line(const std::string& line) { std::cerr << "imgkit: " << line << '\n'; }
 
 // Applies $FAILPOINTS as the base layer of failpoints. Throws switchyard::FailpointError
@@ -84,40 +83,26 @@ Runtime& start_from_environment() {
     // No caller to hand the error to: the program runs without injected faults.
     log_line(std::string(e.what()) + " (no failpoint configured)");
   }
-  const std::string path = config_path();
-  const bool chosen_by_operator = std::getenv("IMGKIT_CONFIG") != nullptr;
-  if (!chosen_by_operator && !file_exists(path)) {
-    // An installed program without the bundled file: everything on legacy.
+  const std::optional<std::string> path = config_path();
+  if (!path) {
+    // An installed program without its bundled file: everything on legacy.
     return create_runtime_locked(switchyard::default_config(catalog()));
   }
   switchyard::Config config = switchyard::default_config(catalog());
   std::string error;
   try {
-    config = switchyard::load_config_file(path, catalog());
+    config = switchyard::load_config_file(*path, catalog());
   } catch (const switchyard::ConfigError& e) {
     error = e.what();
   }
   Runtime& runtime = create_runtime_locked(std::move(config));
   if (!error.empty()) runtime.router.reject(error);
-  runtime.watcher = std::make_unique<switchyard::ConfigWatcher>(runtime.router, path);
+  runtime.watcher = std::make_unique<switchyard::ConfigWatcher>(runtime.router, *path);
   return runtime;
 }
 
-}  // namespace
-
-std::string config_path(const std::optional<std::string>& explicit_path) {
-  if (explicit_path) return *explicit_path;
-  if (const char* from_environment = std::getenv("IMGKIT_CONFIG");
-      from_environment != nullptr && *from_environment != '\0') {
-    return from_environment;
-  }
-  return IMGKIT_BUNDLED_CONFIG;
-}
-
-void start(const std::string& path, bool watch) {
-  failpoints::install();
-  switchyard::Config config = switchyard::load_config_file(path, catalog());
-  apply_environment_failpoints();
+// Routes by `config` from now on: the first runtime, or a new config for the running one.
+void install_config(switchyard::Config config, const std::optional<std::string>& watched_path) {
   const std::lock_guard lock(g_start_mutex);
   Runtime* runtime = g_runtime.load(std::memory_order_acquire);
   if (runtime == nullptr) {
@@ -126,7 +111,51 @@ void start(const std::string& path, bool watch) {
     runtime->router.publish(std::move(config));
   }
   runtime->watcher.reset();
-  if (watch) runtime->watcher = std::make_unique<switchyard::ConfigWatcher>(runtime->router, path);
+  if (watched_path) {
+    runtime->watcher = std::make_unique<switchyard::ConfigWatcher>(runtime->router, *watched_path);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> bundled_config_path() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  std::error_code error;
+  // The running program's own install tree first, so a moved or relocated install (or
+  // the build tree, laid out the same way) finds its own file.
+  const fs::path program = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    candidates.push_back(program.parent_path().parent_path() / "share" / "imgkit" /
+                         IMGKIT_CONFIG_NAME);
+  }
+  candidates.push_back(fs::path(IMGKIT_INSTALL_DATADIR) / IMGKIT_CONFIG_NAME);
+  for (const fs::path& candidate : candidates) {
+    if (fs::is_regular_file(candidate, error)) return candidate.string();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> config_path(const std::optional<std::string>& explicit_path) {
+  if (explicit_path) return *explicit_path;
+  if (const char* from_environment = std::getenv("IMGKIT_CONFIG");
+      from_environment != nullptr && *from_environment != '\0') {
+    return std::string(from_environment);
+  }
+  return bundled_config_path();
+}
+
+void start(const std::string& path, bool watch) {
+  failpoints::install();
+  switchyard::Config config = switchyard::load_config_file(path, catalog());
+  apply_environment_failpoints();
+  install_config(std::move(config), watch ? std::optional<std::string>(path) : std::nullopt);
+}
+
+void start_with_defaults() {
+  failpoints::install();
+  apply_environment_failpoints();
+  install_config(switchyard::default_config(catalog()), std::nullopt);
 }
 
 switchyard::Router& router() {

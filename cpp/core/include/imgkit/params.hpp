@@ -11,7 +11,8 @@ namespace imgkit {
 
 // Decoders never allocate more than this because a header said so.
 struct DecodeLimits {
-  std::uint64_t max_pixels = 100'000'000;  // width * height, 100 megapixels by default
+  std::uint64_t max_pixels = 100'000'000;              // width * height, 100 megapixels by default
+  std::uint64_t max_bytes = std::uint64_t{512} << 20;  // placeholder until the decoders check it
 };
 
 // PNM encoders write binary rasters (P5/P6) unless asked for plain text (P2/P3).

@@ -3,7 +3,8 @@
 // Every imgkit:: function is a facade over switchyard: each call goes to the legacy
 // C++ implementation or to the Rust kernel as the config file says, and the file is
 // re-read while the program runs. Programs that do nothing get the routing from
-// IMGKIT_CONFIG, else the bundled config/switchyard.toml, on the first call. A program
+// IMGKIT_CONFIG, else the bundled config (bundled_config_path()), on the first call, or by
+// built-in defaults (every component on legacy) when there is none. A program
 // with its own --config option starts routing explicitly, before its first call:
 //
 //   imgkit::routing::start("/etc/imgkit/switchyard.toml");   // throws ConfigError
@@ -27,8 +28,14 @@
 namespace imgkit::routing {
 
 // The config file a program should use: `explicit_path` if given, else $IMGKIT_CONFIG,
-// else the bundled config/switchyard.toml.
-std::string config_path(const std::optional<std::string>& explicit_path = std::nullopt);
+// else the bundled one (bundled_config_path()); nullopt when there is none of these.
+std::optional<std::string> config_path(
+    const std::optional<std::string>& explicit_path = std::nullopt);
+
+// The config installed with imgkit: share/imgkit/switchyard.toml in the running
+// program's own tree (bin/../share, so a moved install, or the build tree, finds its
+// own), else under the install prefix imgkit was built for. nullopt when neither exists.
+std::optional<std::string> bundled_config_path();
 
 // Routes every imgkit call by the config at `path` from now on, and reloads it when it
 // changes (when `watch` is true). Also applies $FAILPOINTS (imgkit/failpoints.hpp).
@@ -36,6 +43,10 @@ std::string config_path(const std::optional<std::string>& explicit_path = std::n
 // switchyard::FailpointError when FAILPOINTS is; the routing that was running keeps
 // running.
 void start(const std::string& path, bool watch = true);
+
+// Routes every imgkit call by the built-in defaults (every component on legacy), as
+// start() would with an empty file; applies $FAILPOINTS likewise.
+void start_with_defaults();
 
 // The router behind the facades (started from config_path() and $FAILPOINTS on first use
 // if start() was not called; an invalid file then leaves every component on legacy, logs
