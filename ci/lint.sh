@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# The cargo target directory every preset shares (CMakePresets.json), so clippy reuses
+# the build scripts and proc macros the test build compiled.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-build/cargo/tests}
 
 echo "lint: clang-format"
 # Tracked and new (not ignored) sources that exist in the work tree.

@@ -20,6 +20,22 @@ endif()
 
 find_package(Corrosion 0.5 REQUIRED)
 
+# One cargo target directory for every build directory. The Rust side is built the same
+# way in every preset of a profile (sanitizers do not instrument Rust), so the release
+# staticlib the ci preset built is already fresh for the asan and tsan presets, and the
+# cargo test binaries are shared by every preset. Corrosion 0.5 always builds in
+# <build>/cargo/build, so that directory becomes a link into the shared one.
+set(IMGKIT_CARGO_TARGET_DIR "" CACHE PATH
+  "Cargo target directory shared by build directories (empty: one per build directory)")
+if(IMGKIT_CARGO_TARGET_DIR)
+  set(_imgkit_corrosion_dir "${CMAKE_BINARY_DIR}/cargo")
+  file(MAKE_DIRECTORY "${IMGKIT_CARGO_TARGET_DIR}/corrosion")
+  if(NOT IS_SYMLINK "${_imgkit_corrosion_dir}")
+    file(REMOVE_RECURSE "${_imgkit_corrosion_dir}")
+    file(CREATE_LINK "${IMGKIT_CARGO_TARGET_DIR}/corrosion" "${_imgkit_corrosion_dir}" SYMBOLIC)
+  endif()
+endif()
+
 # The one staticlib linked into C++ (DESIGN invariant 4: two Rust staticlibs in one
 # binary duplicate std). Every cxx bridge module lives in this crate. Its default
 # feature is `failpoints`; IMGKIT_FAILPOINTS=OFF builds it without, as the C++ side.

@@ -419,11 +419,7 @@ TEST(ConfigFile, UnreadableFileIsAConfigError) {
 }
 
 TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
-  const std::string test_path = __FILE__;
-  const std::string suffix = "tests/switchyard/config_test.cpp";
-  ASSERT_EQ(test_path.compare(test_path.size() - suffix.size(), suffix.size(), suffix), 0);
-  const std::string path =
-      test_path.substr(0, test_path.size() - suffix.size()) + "config/switchyard.toml";
+  const std::string path = IMGKIT_BUNDLED_CONFIG_FILE;
 
   // The real list lives in cpp/imgkit/src/components.cpp; today convolve and
   // gaussian_blur are the ported ones.
