@@ -147,6 +147,7 @@ struct DecodedLayout {
   std::uint32_t channels = 0;
   std::uint32_t bit_depth = 0;
   std::size_t row_bytes = 0;
+  int passes = 1;  // 7 for an Adam7 image: png_read_row is called passes * height times
 };
 
 void read_header_step(png_structp png, png_infop info, void*) { png_read_info(png, info); }
@@ -161,10 +162,11 @@ void configure_transforms_step(png_structp png, png_infop info, void* context) {
       ((color_type & PNG_COLOR_MASK_ALPHA) != 0 || has_trns)) {
     png_set_gray_to_rgb(png);  // imgkit has no 2-channel layout
   }
-  png_set_interlace_handling(png);
+  const int passes = png_set_interlace_handling(png);
   png_read_update_info(png, info);
 
   auto* layout = static_cast<DecodedLayout*>(context);
+  layout->passes = passes;
   layout->width = png_get_image_width(png, info);
   layout->height = png_get_image_height(png, info);
   layout->channels = png_get_channels(png, info);
@@ -172,8 +174,23 @@ void configure_transforms_step(png_structp png, png_infop info, void* context) {
   layout->row_bytes = png_get_rowbytes(png, info);
 }
 
+// Where the rows go: row y of the decoded image starts at first_row + y * layout.row_bytes.
+struct RowDestination {
+  png_bytep first_row = nullptr;
+  DecodedLayout layout;
+};
+
+// png_read_image's loop (every pass, every row, libpng combining each Adam7 pass into the
+// rows), without the table of height row pointers it needs: 8 bytes a row, which for a
+// narrow image would cost several times the image.
 void read_pixels_step(png_structp png, png_infop, void* context) {
-  png_read_image(png, static_cast<png_bytepp>(context));
+  const auto* destination = static_cast<const RowDestination*>(context);
+  const DecodedLayout& layout = destination->layout;
+  for (int pass = 0; pass < layout.passes; ++pass) {
+    for (std::uint32_t y = 0; y < layout.height; ++y) {
+      png_read_row(png, destination->first_row + std::size_t{y} * layout.row_bytes, nullptr);
+    }
+  }
   png_read_end(png, nullptr);  // verifies the CRCs of the chunks after the image data
 }
 
@@ -276,11 +293,10 @@ void big_endian_to_native(Image16& image) {
 template <typename Sample>
 Raster<Sample> read_pixels(PngReader& reader, const DecodedLayout& layout) {
   Raster<Sample> image(layout.width, layout.height, layout.channels);
-  std::vector<png_bytep> rows(layout.height);
-  for (std::uint32_t y = 0; y < layout.height; ++y) {
-    rows[y] = reinterpret_cast<png_bytep>(image.data() + y * image.row_stride());
-  }
-  reader.run(read_pixels_step, rows.data());
+  // SAFETY: libpng writes layout.row_bytes (== row_stride() * sizeof(Sample), as
+  // check_layout made sure) bytes per row, height rows: exactly the raster's samples.
+  RowDestination destination{reinterpret_cast<png_bytep>(image.data()), layout};
+  reader.run(read_pixels_step, &destination);
   return image;
 }
 
