@@ -36,6 +36,7 @@ use imgkit_codecs::{png, pnm, CodecError, Depth, ErrorCategory, Header, Limits};
 /// image costs its allocation on every run, so a larger limit mostly slows the fuzzer.
 pub const LIMITS: Limits = Limits {
     max_pixels: 1 << 18,
+    ..Limits::DEFAULT
 };
 
 /// Images up to this many samples are decoded a second time into a pre-filled buffer.

@@ -104,7 +104,10 @@ impl Format {
 }
 
 fn limits(max_pixels: u64) -> Limits {
-    Limits { max_pixels }
+    Limits {
+        max_pixels,
+        ..Limits::DEFAULT
+    }
 }
 
 /// Mirrors the header checks of `imgkit::legacy::decode_pnm` / `decode_png`: the
