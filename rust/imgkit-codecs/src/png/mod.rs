@@ -28,6 +28,15 @@
 //! * `encode`: argument checks and the encoder, which filters rows as libpng does but
 //!   compresses at a faster deflate level than zlib's default (see [`encode_u8`]).
 //!
+//! # Memory
+//!
+//! Besides the caller's output buffer (at most [`Limits::max_bytes`]), a decode holds
+//! about 1 MiB at most plus a few rows: the fast path's buffer (256 KiB, or two rows and
+//! 64 KiB when rows are longer), the replay's row and zlib window, one or two unfiltered
+//! rows and, for an interlaced image that needs expanding, one expanded row; never a
+//! table per row or a copy of the image (`tests/decode_memory.rs` measures it). The
+//! list of `IDAT` chunks costs a few bytes per chunk of the input.
+//!
 //! Known differences from legacy: error messages (not categories) differ; the encoder's
 //! compressed bytes and file sizes differ (same samples after decoding); where libpng
 //! would report running out of memory as malformed data, an allocation failure here
