@@ -18,10 +18,12 @@
 //
 // Peak memory of a decode, besides the input: the returned image (at most max_bytes),
 // plus for PNG libpng's two row buffers (each one row of the returned image, plus 48
-// bytes) and ~50 KiB of zlib and libpng state. That is about
-// max_bytes for any image of many rows, and at most 3 * max_bytes for an image of a
-// single row. There is no other intermediate: 16-bit samples are byte-swapped in place,
-// Adam7 passes are combined straight into the returned rows.
+// bytes), ~50 KiB of zlib and libpng state, and the data of an ancillary chunk while it
+// is read (no longer than the chunk is in the input). That is about max_bytes for any
+// image of many rows, and at most 3 * max_bytes for an image of a single row. There is
+// no other intermediate: 16-bit samples are byte-swapped in place, Adam7 passes are
+// combined straight into the returned rows. (The Rust decoders hold at most ~1 MiB and
+// a few rows besides: rust/imgkit-codecs/src/png/mod.rs.)
 //
 //   std::vector<std::uint8_t> bytes = read_file("in.png");
 //   imgkit::DecodedImage image = imgkit::legacy::decode_png(bytes);
