@@ -137,6 +137,8 @@ impl From<ffi::DecodeLimits> for Limits {
     }
 }
 
+/// The Rust codecs' defaults, [`Limits::DEFAULT`]: C++ always passes its own limits, so
+/// this exists to let a test hold the two languages' defaults equal. Cannot fail.
 pub fn default_decode_limits() -> ffi::DecodeLimits {
     let Limits {
         max_pixels,
