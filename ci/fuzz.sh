@@ -56,7 +56,7 @@ corpus=build/fuzz-corpus
 artifacts=build/fuzz-artifacts
 logs=build/fuzz-logs
 max_len=65536 # bytes; seeds above it are left out (libFuzzer would truncate them)
-# Any single allocation above this is a finding: at the targets' 2^18-pixel limit no
+# Any single allocation above this is a finding: at the targets' limits (2^18 pixels, 1 MiB) no
 # decoder needs more than a few MiB, so a bigger one means a size taken on trust from the
 # input (as libpng did with chunk lengths).
 malloc_limit_mb=64

@@ -7,9 +7,10 @@
 //   otherwise     a disagreement, and so is any Rust status but kOk / kInvalidInput
 //                 (a panic caught at the bridge, an internal error).
 //
-// Both get the same pixel limit, chosen by the input's size (limits_for): the fuzz limit
-// for 14 sizes in 32, 2^k - 1 pixels (k = size % 32 < 18) for the others, so that the
-// pixel-limit check meets every other check whose order decides a category.
+// Both get the same limits, chosen by the input's size (limits_for): the fuzz limits for
+// 14 sizes in 32, else 2^k - 1 pixels (k = size % 32 < 18) with 2^(k + 1) - 1 bytes when
+// size / 32 is odd (the byte limit then bites at 3 or 4 channels, or 16 bits), so that
+// both limit checks meet every other check whose order decides a category.
 //
 // Coverage feedback comes from the C++ side only (legacy, libpng's callers, the bridge
 // and the cxx glue): the Rust staticlib is built by Corrosion without sanitizer-coverage
@@ -38,7 +39,10 @@ enum class Format { kPnm, kPng };
 
 DecodeLimits limits_for(std::size_t size) {
   const std::size_t shift = size % 32;
-  return shift < 18 ? DecodeLimits{(std::uint64_t{1} << shift) - 1} : kFuzzLimits;
+  if (shift >= 18) return kFuzzLimits;
+  DecodeLimits limits{(std::uint64_t{1} << shift) - 1, kFuzzLimits.max_bytes};
+  if ((size / 32) % 2 == 1) limits.max_bytes = (std::uint64_t{1} << (shift + 1)) - 1;
+  return limits;
 }
 
 const char* name_of(Format format) { return format == Format::kPng ? "PNG" : "PNM"; }

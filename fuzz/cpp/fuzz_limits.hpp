@@ -8,9 +8,10 @@
 
 namespace imgkit::fuzz {
 
-// 2^18 pixels, as the cargo-fuzz targets use (fuzz/src/lib.rs): every seed fits, the
-// largest image (4 channels x 16 bits) is 2 MiB.
-inline constexpr DecodeLimits kFuzzLimits{std::uint64_t{1} << 18};
+// 2^18 pixels and 1 MiB, as the cargo-fuzz targets use (fuzz/src/lib.rs): every seed
+// fits, and the byte limit bites below the pixel limit (a 512 x 512 image is 2 MiB at 4
+// channels x 16 bits, exactly 1 MiB at 4 channels x 8 bits), so both checks are fuzzed.
+inline constexpr DecodeLimits kFuzzLimits{std::uint64_t{1} << 18, std::uint64_t{1} << 20};
 
 // Images up to this many samples also make the encode / decode round trip (encoding costs
 // more than decoding; the cargo-fuzz targets use the same bound).

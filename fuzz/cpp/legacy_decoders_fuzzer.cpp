@@ -38,6 +38,9 @@ void check_image(Format format, const Raster<Sample>& image) {
   if (!known_channels) fail(name, "decoded an undocumented channel count");
   if (image.width() == 0 || image.height() == 0) fail(name, "decoded an empty image");
   if (image.pixel_count() > kFuzzLimits.max_pixels) fail(name, "decoded past the pixel limit");
+  if (image.size() * sizeof(Sample) > kFuzzLimits.max_bytes) {
+    fail(name, "decoded past the byte limit");
+  }
   if (image.size() != image.pixel_count() * channels) fail(name, "sample count != w*h*c");
   if (image.size() > kRoundTripSamples) return;
 

@@ -6,8 +6,8 @@
 //! allocated from the header. For any bytes at all, [`check_decoder`] asserts:
 //!
 //! * nothing panics (libFuzzer reports a panic as a crash);
-//! * a header has width, height >= 1, 1, 3 or 4 channels (1 or 3 for PNM) and at most
-//!   `max_pixels` pixels;
+//! * a header has width, height >= 1, 1, 3 or 4 channels (1 or 3 for PNM), at most
+//!   `max_pixels` pixels and at most `max_bytes` bytes of samples;
 //! * a header error is reported again, with the same category, by both decode steps;
 //! * decoding at the header's depth into a buffer of exactly `sample_count` samples
 //!   either succeeds or fails as the data's fault (malformed or unsupported), never as
@@ -31,11 +31,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use imgkit_codecs::{png, pnm, CodecError, Depth, ErrorCategory, Header, Limits};
 
-/// 2^18 pixels (512 x 512): every seed fits (ci/fuzz.sh keeps seeds up to 64 KiB), and
-/// the biggest buffer (4 channels x 16 bits) stays at 2 MiB. A file claiming a large
-/// image costs its allocation on every run, so a larger limit mostly slows the fuzzer.
+/// 2^18 pixels (512 x 512) and 1 MiB: every seed fits (ci/fuzz.sh keeps seeds up to
+/// 64 KiB), and the byte limit bites below the pixel limit (512 x 512 is 2 MiB at 4
+/// channels x 16 bits), so both checks are fuzzed. A file claiming a large image costs
+/// its allocation on every run, so larger limits mostly slow the fuzzer.
 pub const LIMITS: Limits = Limits {
     max_pixels: 1 << 18,
+    max_bytes: 1 << 20,
 };
 
 /// Images up to this many samples are decoded a second time into a pre-filled buffer.
@@ -45,8 +47,8 @@ const FILL_CHECK_SAMPLES: usize = 1 << 16;
 /// costs more than decoding: at `FILL_CHECK_SAMPLES` it took half the PNG target's time.
 const ROUND_TRIP_SAMPLES: usize = 1 << 12;
 
-/// 16 MiB: the largest buffer at [`LIMITS`] is 2 MiB, and the decoders' own state
-/// (inflate windows, rows) is far smaller.
+/// 16 MiB: the largest buffer at [`LIMITS`] is 1 MiB, and the decoders' own state
+/// (inflate windows, rows) is smaller still.
 pub const MAX_ALLOCATION: usize = 16 << 20;
 
 /// The system allocator, recording the largest size asked for since the last
@@ -194,7 +196,12 @@ fn check_header(codec: &Codec, header: &Header) {
     let pixels = u64::from(header.width) * u64::from(header.height);
     assert!(
         pixels <= LIMITS.max_pixels,
-        "{}: {header:?} over the limit",
+        "{}: {header:?} over the pixel limit",
+        codec.name
+    );
+    assert!(
+        header.sample_count() as u64 * header.depth.bytes() <= LIMITS.max_bytes,
+        "{}: {header:?} over the byte limit",
         codec.name
     );
     assert_eq!(

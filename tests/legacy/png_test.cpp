@@ -565,6 +565,96 @@ TEST(PngDecodeError, HeaderClaimingMorePixelsThanTheLimitIsLimitExceeded) {
   EXPECT_THAT(decoding(huge), ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"100000x100000"}));
 }
 
+// ---- the byte limit ------------------------------------------------------------------
+
+// A file of a few hundred bytes whose IHDR declares 10000x10000 RGBA at 16 bits: exactly
+// the default pixel limit, 800 MB of samples. It is cut off 4 bytes into its image data,
+// so it can only be refused from its header.
+Bytes hostile_rgba16_file() {
+  Bytes file = sample_file();
+  patch_ihdr_size(file, 10'000, 10'000);
+  patch_chunk_byte(file, "IHDR", 8, 16);
+  patch_chunk_byte(file, "IHDR", 9, PNG_COLOR_TYPE_RGB_ALPHA);
+  file.resize(find_chunk(file, "IDAT") + 8 + 4);
+  return file;
+}
+
+TEST(PngDecodeLimits, SmallFileDeclaringAHugeSixteenBitRgbaImageIsRefusedFromItsHeader) {
+  const Bytes file = hostile_rgba16_file();
+  ASSERT_LT(file.size(), 200u);
+  EXPECT_THAT(decoding(file),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"PNG: image needs 800000000 bytes (10000x10000, 4 channels, "
+                                 "16-bit), over the 536870912-byte limit (max_bytes)"}));
+}
+
+TEST(PngDecodeLimits, CustomByteLimitRefusesAboveAndAcceptsExactlyAtIt) {
+  DecodeLimits limits;
+  limits.max_bytes = 17;
+  EXPECT_THAT(decoding(sample_file(), limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"image needs 18 bytes (3x2, 3 channels, 8-bit), over the "
+                                 "17-byte limit (max_bytes)"}));
+  limits.max_bytes = 18;
+  EXPECT_EQ(to_8bit(decode_png(sample_file(), limits)), patterned<std::uint8_t>(3, 2, 3));
+}
+
+// The limit counts the image the decoder returns, not the samples the file stores.
+TEST(PngDecodeLimits, BytesAreCountedInTheDecodedLayout) {
+  PngFileSpec palette;
+  palette.width = 2;
+  palette.color_type = PNG_COLOR_TYPE_PALETTE;
+  palette.palette = {{1, 2, 3}, {4, 5, 6}};
+  palette.palette_alpha = {0};
+  palette.rows = {{1, 0}};
+  PngFileSpec one_bit_gray;
+  one_bit_gray.width = 5;
+  one_bit_gray.bit_depth = 1;
+  one_bit_gray.rows = {{0b10110000}};
+  PngFileSpec gray_alpha16;
+  gray_alpha16.bit_depth = 16;
+  gray_alpha16.color_type = PNG_COLOR_TYPE_GRAY_ALPHA;
+  gray_alpha16.rows = {{0x80, 0x01, 0x00, 0xff}};
+  const struct {
+    PngFileSpec spec;
+    std::uint64_t bytes;
+    const char* described;
+  } cases[] = {
+      {palette, 8, "(2x1, 4 channels, 8-bit)"},
+      {one_bit_gray, 5, "(5x1, 1 channel, 8-bit)"},
+      {gray_alpha16, 8, "(1x1, 4 channels, 16-bit)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.described);
+    const Bytes file = write_png_file(c.spec);
+    DecodeLimits limits;
+    limits.max_bytes = c.bytes - 1;
+    EXPECT_THAT(decoding(file, limits),
+                ThrowsImgkitError(ErrorCategory::kLimitExceeded, {c.described}));
+    limits.max_bytes = c.bytes;
+    EXPECT_NO_THROW(decode_png(file, limits));
+  }
+}
+
+TEST(PngDecodeLimits, PixelLimitIsJudgedBeforeTheByteLimit) {
+  DecodeLimits limits;
+  limits.max_pixels = 5;
+  limits.max_bytes = 5;
+  EXPECT_THAT(decoding(sample_file(), limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"limit of 5 pixels"}));
+}
+
+TEST(PngDecodeLimits, SizeBeyondSixtyFourBitsIsOverEveryByteLimit) {
+  Bytes file = hostile_rgba16_file();
+  patch_ihdr_size(file, 0x7fff'ffff, 0x7fff'ffff);
+  DecodeLimits limits;
+  limits.max_pixels = std::numeric_limits<std::uint64_t>::max();
+  limits.max_bytes = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_THAT(decoding(file, limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"needs more than 18446744073709551615 bytes"}));
+}
+
 // ---- encoding ------------------------------------------------------------------------
 
 struct IhdrFields {

@@ -263,6 +263,62 @@ TEST(PnmDecodeError, DimensionBeyond32BitsIsLimitExceeded) {
               ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"width 4294967296"}));
 }
 
+// ---- the byte limit ------------------------------------------------------------------
+
+TEST(PnmDecodeLimits, SmallFileDeclaringAHugeSixteenBitImageIsRefusedBeforeItsRaster) {
+  // 21 bytes declaring 600 MB of samples (under the default pixel limit): refused for its
+  // size, not as the truncated raster it also is.
+  EXPECT_THAT(decoding("P6 10000 10000 65535\n"),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"PNM: image needs 600000000 bytes (10000x10000, 3 channels, "
+                                 "16-bit), over the 536870912-byte limit (max_bytes)"}));
+  EXPECT_THAT(decoding("P3 10000 10000 65535 1 2 3"),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"600000000 bytes"}));
+}
+
+TEST(PnmDecodeLimits, CustomByteLimitRefusesAboveAndAcceptsExactlyAtIt) {
+  DecodeLimits limits;
+  limits.max_bytes = 5;
+  EXPECT_THAT(decoding("P2 3 2 255 1 2 3 4 5 6", limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"image needs 6 bytes (3x2, 1 channel, 8-bit), over the "
+                                 "5-byte limit (max_bytes)"}));
+  limits.max_bytes = 6;
+  EXPECT_EQ(std::get<Image>(decode_pnm(to_bytes("P2 3 2 255 1 2 3 4 5 6"), limits)).size(), 6u);
+  EXPECT_EQ(std::get<Image>(decode_pnm(to_bytes("P5 3 2 255\nabcdef"), limits)).size(), 6u);
+}
+
+TEST(PnmDecodeLimits, SixteenBitSamplesCountTwoBytes) {
+  const std::string file = std::string("P6 2 1 65535\n") + std::string(12, '\x01');
+  DecodeLimits limits;
+  limits.max_bytes = 11;
+  EXPECT_THAT(decoding(file, limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"image needs 12 bytes (2x1, 3 channels, 16-bit)"}));
+  limits.max_bytes = 12;
+  EXPECT_EQ(std::get<Image16>(decode_pnm(to_bytes(file), limits)).size(), 6u);
+}
+
+TEST(PnmDecodeLimits, PixelLimitAndMaxvalAreJudgedBeforeTheByteLimit) {
+  DecodeLimits limits;
+  limits.max_pixels = 5;
+  limits.max_bytes = 5;
+  EXPECT_THAT(decoding("P2 3 2 255 1 2 3 4 5 6", limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded, {"limit of 5 pixels"}));
+  // The sample size is not known before maxval.
+  EXPECT_THAT(decoding("P6 10000 10000 65536\n"),
+              ThrowsImgkitError(ErrorCategory::kMalformedData, {"maxval 65536"}));
+}
+
+TEST(PnmDecodeLimits, SizeBeyondSixtyFourBitsIsOverEveryByteLimit) {
+  DecodeLimits limits;
+  limits.max_pixels = std::numeric_limits<std::uint64_t>::max();
+  limits.max_bytes = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_THAT(decoding("P6 4294967295 4294967295 65535\n", limits),
+              ThrowsImgkitError(ErrorCategory::kLimitExceeded,
+                                {"needs more than 18446744073709551615 bytes"}));
+}
+
 // ---- encoding ----------------------------------------------------------------------
 
 TEST(PnmEncode, WritesBinaryGrayHeaderThenRawBytes) {

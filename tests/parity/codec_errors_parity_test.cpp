@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "imgkit/bridge/codecs.hpp"
@@ -52,6 +54,26 @@ Bytes truncated(Bytes bytes, std::size_t keep) {
   return bytes;
 }
 
+// A PNG of 200-odd bytes whose IHDR declares width x height RGBA at 16 bits (CRC
+// recomputed), cut off 4 bytes into its first IDAT: only its header can decide.
+Bytes png_rgba16_claiming(std::uint32_t width, std::uint32_t height) {
+  Bytes bytes = png_claiming(width, height);
+  bytes[24] = 16;  // bit depth
+  bytes[25] = 6;   // colour type RGBA
+  put_u32(bytes, 29, crc32(bytes.data() + 12, 17));
+  return truncated(bytes, 33 + 8 + 4);  // signature + IHDR, IDAT header, 4 bytes of data
+}
+
+// Only the byte limit set; max_pixels at its default.
+DecodeLimits byte_limit(std::uint64_t max_bytes) {
+  DecodeLimits limits;
+  limits.max_bytes = max_bytes;
+  return limits;
+}
+
+constexpr DecodeLimits kUnlimited{std::numeric_limits<std::uint64_t>::max(),
+                                  std::numeric_limits<std::uint64_t>::max()};
+
 Bytes with_flipped_bit(Bytes bytes, std::size_t at) {
   bytes[at] ^= 0x01;
   return bytes;
@@ -67,7 +89,11 @@ struct MalformedCase {
 
 std::vector<MalformedCase> malformed_cases() {
   const Bytes png = png_file();
+  const Bytes png16 = legacy::encode_png(to_16bit(generated_image(23, 17, 4)));
   const Bytes ppm = legacy::encode_pnm(generated_image(9, 7, 3));
+  const Bytes ppm16 = legacy::encode_pnm(to_16bit(generated_image(9, 7, 3)));
+  Bytes wrapping_ppm = text("P6\n2007567422 3062868337\n255\n");
+  wrapping_ppm.resize(wrapping_ppm.size() + 26);  // the wrapped 64-bit sample count
   return {
       {"pnm_empty", Format::kPnm, {}, ErrorCategory::kInvalidArgument},
       {"pnm_bad_magic", Format::kPnm, text("Q6\n1 1\n255\nabc"), ErrorCategory::kMalformedData},
@@ -91,6 +117,22 @@ std::vector<MalformedCase> malformed_cases() {
       {"pnm_plain_truncated", Format::kPnm, text("P3\n2 1\n255\n1 2 3 4 5"),
        ErrorCategory::kMalformedData},
       {"pnm_glued_token", Format::kPnm, text("P5\n3x2\n255\n"), ErrorCategory::kMalformedData},
+      // The byte limit: a 21-byte header declaring 600 MB, 8 and 16 bits one byte over,
+      // sizes past 2^64, and maxval judged first.
+      {"pnm_rgb16_over_default_byte_limit", Format::kPnm, text("P6\n10000 10000\n65535\n"),
+       ErrorCategory::kLimitExceeded},
+      {"pnm_plain_rgb16_over_default_byte_limit", Format::kPnm,
+       text("P3\n10000 10000\n65535\n1 2 3"), ErrorCategory::kLimitExceeded},
+      {"pnm_8bit_one_byte_over", Format::kPnm, ppm, ErrorCategory::kLimitExceeded,
+       byte_limit(9 * 7 * 3 - 1)},
+      {"pnm_16bit_one_byte_over", Format::kPnm, ppm16, ErrorCategory::kLimitExceeded,
+       byte_limit(9 * 7 * 3 * 2 - 1)},
+      {"pnm_size_past_64_bits", Format::kPnm, text("P6\n4294967295 4294967295\n65535\n"),
+       ErrorCategory::kLimitExceeded, kUnlimited},
+      {"pnm_sample_count_wrapping_64_bits", Format::kPnm, wrapping_ppm,
+       ErrorCategory::kLimitExceeded, kUnlimited},
+      {"pnm_bad_maxval_before_byte_limit", Format::kPnm, text("P6\n10000 10000\n65536\n"),
+       ErrorCategory::kMalformedData},
       {"png_empty", Format::kPng, {}, ErrorCategory::kInvalidArgument},
       {"png_bad_magic", Format::kPng, with_flipped_bit(png, 1), ErrorCategory::kMalformedData},
       {"png_truncated_signature", Format::kPng, truncated(png, 5), ErrorCategory::kMalformedData},
@@ -106,6 +148,14 @@ std::vector<MalformedCase> malformed_cases() {
       {"png_over_pixel_limit", Format::kPng, png_claiming(20000, 20000),
        ErrorCategory::kLimitExceeded},
       {"png_over_custom_limit", Format::kPng, png, ErrorCategory::kLimitExceeded, {390}},
+      {"png_rgba16_over_default_byte_limit", Format::kPng, png_rgba16_claiming(10000, 10000),
+       ErrorCategory::kLimitExceeded},
+      {"png_8bit_one_byte_over", Format::kPng, png, ErrorCategory::kLimitExceeded,
+       byte_limit(23 * 17 * 3 - 1)},
+      {"png_16bit_one_byte_over", Format::kPng, png16, ErrorCategory::kLimitExceeded,
+       byte_limit(23 * 17 * 4 * 2 - 1)},
+      {"png_size_past_64_bits", Format::kPng, png_rgba16_claiming(0x7fffffff, 0x7fffffff),
+       ErrorCategory::kLimitExceeded, kUnlimited},
   };
 }
 
@@ -141,6 +191,74 @@ TEST_P(CodecErrorParityTest, BothRejectWithTheSameCategory) {
 
 INSTANTIATE_TEST_SUITE_P(Malformed, CodecErrorParityTest, ::testing::ValuesIn(malformed_cases()),
                          [](const ::testing::TestParamInfo<MalformedCase>& param) {
+                           return param.param.name;
+                         });
+
+// ---- exactly at the byte limit ---------------------------------------------------------
+
+struct AtLimitCase {
+  std::string name;
+  Format format;
+  Bytes bytes;
+  std::uint64_t decoded_bytes;  // width * height * channels * bytes per sample
+};
+
+std::vector<AtLimitCase> at_limit_cases() {
+  const Image rgb = generated_image(23, 17, 3);
+  const Image16 rgba16 = to_16bit(generated_image(19, 11, 4));
+  return {
+      {"pnm_8bit", Format::kPnm, legacy::encode_pnm(rgb), 23 * 17 * 3},
+      {"pnm_16bit", Format::kPnm, legacy::encode_pnm(to_16bit(rgb)), 23 * 17 * 3 * 2},
+      {"pnm_plain_8bit", Format::kPnm, legacy::encode_pnm(rgb, PnmEncoding::kPlain), 23 * 17 * 3},
+      {"png_8bit", Format::kPng, legacy::encode_png(rgb), 23 * 17 * 3},
+      {"png_16bit", Format::kPng, legacy::encode_png(rgba16), 19 * 11 * 4 * 2},
+  };
+}
+
+DecodedImage legacy_decode(const AtLimitCase& c, const DecodeLimits& limits) {
+  return c.format == Format::kPng ? legacy::decode_png(c.bytes, limits)
+                                  : legacy::decode_pnm(c.bytes, limits);
+}
+
+bridge::Status rust_decode(const AtLimitCase& c, const DecodeLimits& limits, DecodedImage& out) {
+  return c.format == Format::kPng ? bridge::decode_png(c.bytes, limits, out)
+                                  : bridge::decode_pnm(c.bytes, limits, out);
+}
+
+class ByteLimitParityTest : public ::testing::TestWithParam<AtLimitCase> {};
+
+TEST_P(ByteLimitParityTest, BothAcceptTheSameImageExactlyAtTheLimit) {
+  const AtLimitCase& c = GetParam();
+  const DecodeLimits limits = byte_limit(c.decoded_bytes);
+  const DecodedImage legacy = legacy_decode(c, limits);
+  DecodedImage rust{Image(1, 1, 1)};
+  const bridge::Status status = rust_decode(c, limits, rust);
+  ASSERT_TRUE(status.ok()) << status.message;
+  EXPECT_EQ(legacy, rust);
+}
+
+TEST_P(ByteLimitParityTest, BothRefuseOneByteBelowWithTheSameMessage) {
+  const AtLimitCase& c = GetParam();
+  const DecodeLimits limits = byte_limit(c.decoded_bytes - 1);
+  std::string legacy_message;
+  try {
+    legacy_decode(c, limits);
+    FAIL() << "legacy accepted the input";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::kLimitExceeded) << e.what();
+    legacy_message = e.what();
+  }
+  DecodedImage rust{Image(1, 1, 1)};
+  const bridge::Status status = rust_decode(c, limits, rust);
+  ASSERT_EQ(status.code, bridge::StatusCode::kInvalidInput) << status.message;
+  EXPECT_EQ(status.category, ErrorCategory::kLimitExceeded);
+  EXPECT_EQ(status.message, legacy_message);
+  EXPECT_NE(legacy_message.find(std::to_string(c.decoded_bytes) + " bytes"), std::string::npos)
+      << legacy_message;
+}
+
+INSTANTIATE_TEST_SUITE_P(AtTheLimit, ByteLimitParityTest, ::testing::ValuesIn(at_limit_cases()),
+                         [](const ::testing::TestParamInfo<AtLimitCase>& param) {
                            return param.param.name;
                          });
 

@@ -20,6 +20,14 @@ mod ffi {
         Png,
     }
 
+    /// `imgkit::DecodeLimits`, field for field (a static_assert in bridge/cpp and the
+    /// exhaustive conversion below keep the three definitions in step).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct DecodeLimits {
+        max_pixels: u64,
+        max_bytes: u64,
+    }
+
     /// What a decoder's first step found: the image C++ allocates for the second.
     #[derive(Debug, Default)]
     struct DecodedHeader {
@@ -38,18 +46,30 @@ mod ffi {
     }
 
     // ---- Rust functions C++ may call -----------------------------------------------
-    // `max_pixels` is imgkit::DecodeLimits::max_pixels. The decode functions need the
-    // buffer the header asked for: header.width * height * channels samples.
+    // The decode functions need the buffer the header asked for: header.width * height *
+    // channels samples.
     extern "Rust" {
         fn read_header(
             codec: Codec,
             bytes: &[u8],
-            max_pixels: u64,
+            limits: DecodeLimits,
             header: &mut DecodedHeader,
         ) -> KernelStatus;
-        fn decode_u8(codec: Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8]) -> KernelStatus;
-        fn decode_u16(codec: Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u16])
-            -> KernelStatus;
+        fn decode_u8(
+            codec: Codec,
+            bytes: &[u8],
+            limits: DecodeLimits,
+            dst: &mut [u8],
+        ) -> KernelStatus;
+        fn decode_u16(
+            codec: Codec,
+            bytes: &[u8],
+            limits: DecodeLimits,
+            dst: &mut [u16],
+        ) -> KernelStatus;
+
+        // imgkit_codecs::Limits::DEFAULT, so that C++ can hold it to DecodeLimits{}.
+        fn default_decode_limits() -> DecodeLimits;
 
         // `plain` selects PNM P2/P3 (ignored for PNG). `out` receives the file's bytes.
         fn encode_u8(
@@ -69,7 +89,7 @@ mod ffi {
     }
 }
 
-pub use ffi::{Codec, DecodedHeader};
+pub use ffi::{Codec, DecodeLimits, DecodedHeader};
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -103,23 +123,46 @@ impl Format {
     }
 }
 
-fn limits(max_pixels: u64) -> Limits {
-    Limits { max_pixels }
+impl From<ffi::DecodeLimits> for Limits {
+    fn from(limits: ffi::DecodeLimits) -> Self {
+        // Exhaustive on both sides: a field added to either struct fails to compile here.
+        let ffi::DecodeLimits {
+            max_pixels,
+            max_bytes,
+        } = limits;
+        Limits {
+            max_pixels,
+            max_bytes,
+        }
+    }
+}
+
+/// The Rust codecs' defaults, [`Limits::DEFAULT`]: C++ always passes its own limits, so
+/// this exists to let a test hold the two languages' defaults equal. Cannot fail.
+pub fn default_decode_limits() -> ffi::DecodeLimits {
+    let Limits {
+        max_pixels,
+        max_bytes,
+    } = Limits::DEFAULT;
+    ffi::DecodeLimits {
+        max_pixels,
+        max_bytes,
+    }
 }
 
 /// Mirrors the header checks of `imgkit::legacy::decode_pnm` / `decode_png`: the
-/// geometry, the sample depth and the pixel limit, before anything is allocated. No
+/// geometry, the sample depth and the limits, before anything is allocated. No
 /// failpoint: a decoder's fires on its decode step ([`decode_u8`], [`decode_u16`]).
 pub fn read_header(
     codec: ffi::Codec,
     bytes: &[u8],
-    max_pixels: u64,
+    limits: ffi::DecodeLimits,
     header: &mut ffi::DecodedHeader,
 ) -> KernelStatus {
     guarded("decode", || {
         let found = match Format::of(codec)? {
-            Format::Pnm => pnm::read_header(bytes, limits(max_pixels))?,
-            Format::Png => png::read_header(bytes, limits(max_pixels))?,
+            Format::Pnm => pnm::read_header(bytes, limits.into())?,
+            Format::Png => png::read_header(bytes, limits.into())?,
         };
         *header = ffi::DecodedHeader {
             width: found.width,
@@ -144,7 +187,7 @@ fn decode<S: Copy + Not<Output = S>>(
     decoders: Decoders<S>,
     codec: ffi::Codec,
     bytes: &[u8],
-    max_pixels: u64,
+    limits: ffi::DecodeLimits,
     dst: &mut [S],
 ) -> KernelStatus {
     guarded("decode", || {
@@ -154,7 +197,7 @@ fn decode<S: Copy + Not<Output = S>>(
             Format::Pnm => decoders.pnm,
             Format::Png => decoders.png,
         };
-        decoder(bytes, limits(max_pixels), dst)?;
+        decoder(bytes, limits.into(), dst)?;
         fault.samples(dst);
         Ok(())
     })
@@ -162,12 +205,17 @@ fn decode<S: Copy + Not<Output = S>>(
 
 /// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 8-bit images. Failpoints:
 /// `imgkit::decode_pnm`, `imgkit::decode_png`.
-pub fn decode_u8(codec: ffi::Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8]) -> KernelStatus {
+pub fn decode_u8(
+    codec: ffi::Codec,
+    bytes: &[u8],
+    limits: ffi::DecodeLimits,
+    dst: &mut [u8],
+) -> KernelStatus {
     let decoders = Decoders {
         pnm: pnm::decode_into_u8,
         png: png::decode_into_u8,
     };
-    decode(decoders, codec, bytes, max_pixels, dst)
+    decode(decoders, codec, bytes, limits, dst)
 }
 
 /// Mirrors `imgkit::legacy::decode_pnm` / `decode_png` for 16-bit images. Failpoints as
@@ -175,14 +223,14 @@ pub fn decode_u8(codec: ffi::Codec, bytes: &[u8], max_pixels: u64, dst: &mut [u8
 pub fn decode_u16(
     codec: ffi::Codec,
     bytes: &[u8],
-    max_pixels: u64,
+    limits: ffi::DecodeLimits,
     dst: &mut [u16],
 ) -> KernelStatus {
     let decoders = Decoders {
         pnm: pnm::decode_into_u16,
         png: png::decode_into_u16,
     };
-    decode(decoders, codec, bytes, max_pixels, dst)
+    decode(decoders, codec, bytes, limits, dst)
 }
 
 /// An encoder's result: the file's bytes.

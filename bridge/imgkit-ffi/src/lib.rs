@@ -9,9 +9,10 @@
 //! 3. returns a [`status::ffi::KernelStatus`] — a code plus a message — never a
 //!    `Result`, so C++ needs no exceptions to read it.
 //!
-//! Every entry but `read_header` and `check_resize_target` starts at a named failpoint
-//! (`imgkit::<component>`, see `faults`), free until configured; C++ configures them and
-//! the finer ones inside the kernels and codecs through [`configure_failpoint`].
+//! Every entry but `read_header`, `default_decode_limits` and `check_resize_target` starts
+//! at a named failpoint (`imgkit::<component>`, see `faults`), free until configured; C++
+//! configures them and the finer ones inside the kernels and codecs through
+//! [`configure_failpoint`].
 //!
 //! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
 
@@ -32,7 +33,8 @@ pub use status::{
 /// through the generated headers.
 pub mod entry {
     pub use crate::codecs::{
-        decode_u16, decode_u8, encode_u16, encode_u8, read_header, Codec, DecodedHeader,
+        decode_u16, decode_u8, default_decode_limits, encode_u16, encode_u8, read_header, Codec,
+        DecodeLimits, DecodedHeader,
     };
     pub use crate::filters::{box_blur, convolve, gaussian_blur, sobel, unsharp_mask};
     pub use crate::geometry::{

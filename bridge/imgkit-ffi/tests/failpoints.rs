@@ -5,9 +5,10 @@
 
 use imgkit_failpoints::{point, Scenario};
 use imgkit_ffi::entry::{
-    box_blur, convolve, decode_u16, decode_u8, encode_u16, encode_u8, equalize, flip,
-    gaussian_blur, histogram, otsu_level, otsu_threshold, read_header, resize, rotate90, sobel,
-    to_grayscale, unsharp_mask, Codec, DecodedHeader, FlipAxis, ImageShape, ResizeFilter,
+    box_blur, convolve, decode_u16, decode_u8, default_decode_limits, encode_u16, encode_u8,
+    equalize, flip, gaussian_blur, histogram, otsu_level, otsu_threshold, read_header, resize,
+    rotate90, sobel, to_grayscale, unsharp_mask, Codec, DecodeLimits, DecodedHeader, FlipAxis,
+    ImageShape, ResizeFilter,
 };
 use imgkit_ffi::{
     configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
@@ -89,15 +90,16 @@ fn image_output(channels: u32, run: impl FnOnce(&[u8], &mut [u8]) -> KernelStatu
 fn decoded<S: Copy + Default + Into<u64>>(
     codec: Codec,
     bytes: &[u8],
-    decode: fn(Codec, &[u8], u64, &mut [S]) -> KernelStatus,
+    decode: fn(Codec, &[u8], DecodeLimits, &mut [S]) -> KernelStatus,
 ) -> Answer {
+    let limits = default_decode_limits();
     let mut header = DecodedHeader::default();
-    let status = read_header(codec, bytes, u64::MAX, &mut header);
+    let status = read_header(codec, bytes, limits, &mut header);
     if status.code != StatusCode::Ok {
         return answer::<u8>(status, &[]);
     }
     let mut dst = vec![S::default(); (header.width * header.height * header.channels) as usize];
-    let status = decode(codec, bytes, u64::MAX, &mut dst);
+    let status = decode(codec, bytes, limits, &mut dst);
     answer(status, &dst)
 }
 

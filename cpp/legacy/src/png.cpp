@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "decode_limits.hpp"
 #include "failpoint.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
@@ -147,6 +148,13 @@ struct DecodedLayout {
   std::uint32_t channels = 0;
   std::uint32_t bit_depth = 0;
   std::size_t row_bytes = 0;
+  int passes = 1;  // 7 for an Adam7 image: png_read_row is called passes * height times
+
+  bool operator==(const DecodedLayout& other) const {
+    return width == other.width && height == other.height && channels == other.channels &&
+           bit_depth == other.bit_depth && row_bytes == other.row_bytes && passes == other.passes;
+  }
+  bool operator!=(const DecodedLayout& other) const { return !(*this == other); }
 };
 
 void read_header_step(png_structp png, png_infop info, void*) { png_read_info(png, info); }
@@ -161,10 +169,11 @@ void configure_transforms_step(png_structp png, png_infop info, void* context) {
       ((color_type & PNG_COLOR_MASK_ALPHA) != 0 || has_trns)) {
     png_set_gray_to_rgb(png);  // imgkit has no 2-channel layout
   }
-  png_set_interlace_handling(png);
+  const int passes = png_set_interlace_handling(png);
   png_read_update_info(png, info);
 
   auto* layout = static_cast<DecodedLayout*>(context);
+  layout->passes = passes;
   layout->width = png_get_image_width(png, info);
   layout->height = png_get_image_height(png, info);
   layout->channels = png_get_channels(png, info);
@@ -172,8 +181,23 @@ void configure_transforms_step(png_structp png, png_infop info, void* context) {
   layout->row_bytes = png_get_rowbytes(png, info);
 }
 
+// Where the rows go: row y of the decoded image starts at first_row + y * layout.row_bytes.
+struct RowDestination {
+  png_bytep first_row = nullptr;
+  DecodedLayout layout;
+};
+
+// png_read_image's loop (every pass, every row, libpng combining each Adam7 pass into the
+// rows), without the table of height row pointers it needs: 8 bytes a row, which for a
+// narrow image would cost several times the image.
 void read_pixels_step(png_structp png, png_infop, void* context) {
-  png_read_image(png, static_cast<png_bytepp>(context));
+  const auto* destination = static_cast<const RowDestination*>(context);
+  const DecodedLayout& layout = destination->layout;
+  for (int pass = 0; pass < layout.passes; ++pass) {
+    for (std::uint32_t y = 0; y < layout.height; ++y) {
+      png_read_row(png, destination->first_row + std::size_t{y} * layout.row_bytes, nullptr);
+    }
+  }
   png_read_end(png, nullptr);  // verifies the CRCs of the chunks after the image data
 }
 
@@ -198,8 +222,8 @@ class PngReader {
     png_set_sig_bytes(png_, static_cast<int>(kPngSignatureSize));
     // A bad CRC in an ancillary chunk would otherwise be a warning and the chunk dropped.
     png_set_crc_action(png_, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
-    // libpng's default caps (1M x 1M) are tighter than the PNG format; our own limit is
-    // DecodeLimits::max_pixels.
+    // libpng's default caps (1M x 1M) are tighter than the PNG format; our own limits are
+    // DecodeLimits::max_pixels and max_bytes.
     png_set_user_limits(png_, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   }
   ~PngReader() { png_destroy_read_struct(&png_, &info_, nullptr); }
@@ -214,6 +238,26 @@ class PngReader {
 
   std::uint32_t width() const { return png_get_image_width(png_, info_); }
   std::uint32_t height() const { return png_get_image_height(png_, info_); }
+
+  // The layout configure_transforms_step will produce (the table in codecs.hpp), known
+  // from the header alone, so that the byte limit can be checked before
+  // png_read_update_info allocates libpng's row buffers.
+  DecodedLayout expected_layout() const {
+    const png_byte color_type = png_get_color_type(png_, info_);
+    const bool has_trns = png_get_valid(png_, info_, PNG_INFO_tRNS) != 0;
+    DecodedLayout layout;
+    layout.width = width();
+    layout.height = height();
+    if ((color_type & PNG_COLOR_MASK_ALPHA) != 0 || has_trns) {
+      layout.channels = 4;
+    } else {
+      layout.channels = (color_type & PNG_COLOR_MASK_COLOR) != 0 ? 3 : 1;
+    }
+    layout.bit_depth = png_get_bit_depth(png_, info_) == 16 ? 16 : 8;
+    layout.row_bytes = std::size_t{layout.width} * layout.channels * (layout.bit_depth / 8);
+    layout.passes = png_get_interlace_type(png_, info_) == PNG_INTERLACE_ADAM7 ? 7 : 1;
+    return layout;
+  }
 
  private:
   [[noreturn]] void throw_failure() const {
@@ -244,22 +288,16 @@ void check_signature(const Bytes& bytes) {
   }
 }
 
-void check_pixel_limit(std::uint32_t width, std::uint32_t height, const DecodeLimits& limits) {
-  if (std::uint64_t{width} * height > limits.max_pixels) {
-    throw Error(ErrorCategory::kLimitExceeded,
-                "PNG: " + std::to_string(width) + "x" + std::to_string(height) +
-                    " image exceeds the limit of " + std::to_string(limits.max_pixels) + " pixels");
-  }
-}
-
-void check_layout(const DecodedLayout& layout) {
-  const bool known_channels = layout.channels == 1 || layout.channels == 3 || layout.channels == 4;
-  const bool known_depth = layout.bit_depth == 8 || layout.bit_depth == 16;
-  if (!known_channels || !known_depth ||
-      layout.row_bytes != std::size_t{layout.width} * layout.channels * (layout.bit_depth / 8)) {
+// The limits were checked against `expected`; the buffer is allocated from `layout`.
+void check_layout(const DecodedLayout& layout, const DecodedLayout& expected) {
+  if (layout != expected) {
     throw Error(ErrorCategory::kInternal, "PNG: libpng produced an unexpected layout (" +
                                               std::to_string(layout.channels) + " channels, " +
-                                              std::to_string(layout.bit_depth) + " bits)");
+                                              std::to_string(layout.bit_depth) + " bits, " +
+                                              std::to_string(layout.passes) + " passes; expected " +
+                                              std::to_string(expected.channels) + " channels, " +
+                                              std::to_string(expected.bit_depth) + " bits, " +
+                                              std::to_string(expected.passes) + " passes)");
   }
 }
 
@@ -276,11 +314,10 @@ void big_endian_to_native(Image16& image) {
 template <typename Sample>
 Raster<Sample> read_pixels(PngReader& reader, const DecodedLayout& layout) {
   Raster<Sample> image(layout.width, layout.height, layout.channels);
-  std::vector<png_bytep> rows(layout.height);
-  for (std::uint32_t y = 0; y < layout.height; ++y) {
-    rows[y] = reinterpret_cast<png_bytep>(image.data() + y * image.row_stride());
-  }
-  reader.run(read_pixels_step, rows.data());
+  // SAFETY: libpng writes layout.row_bytes (== row_stride() * sizeof(Sample), as
+  // check_layout made sure) bytes per row, height rows: exactly the raster's samples.
+  RowDestination destination{reinterpret_cast<png_bytep>(image.data()), layout};
+  reader.run(read_pixels_step, &destination);
   return image;
 }
 
@@ -402,11 +439,14 @@ DecodedImage decode_png(const Bytes& bytes, const DecodeLimits& limits) {
   check_signature(bytes);
   PngReader reader(bytes);
   reader.run(read_header_step, nullptr);
-  // Before png_read_update_info, which already allocates row buffers.
-  check_pixel_limit(reader.width(), reader.height(), limits);
+  // Before png_read_update_info, which already allocates libpng's row buffers.
+  detail::check_pixel_limit("PNG", reader.width(), reader.height(), limits);
+  const DecodedLayout expected = reader.expected_layout();
+  detail::check_byte_limit("PNG", expected.width, expected.height, expected.channels,
+                           expected.bit_depth, limits);
   DecodedLayout layout;
   reader.run(configure_transforms_step, &layout);
-  check_layout(layout);
+  check_layout(layout, expected);
   if (layout.bit_depth == 16) {
     Image16 image = read_pixels<std::uint16_t>(reader, layout);
     big_endian_to_native(image);

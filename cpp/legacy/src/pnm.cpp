@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "decode_limits.hpp"
 #include "failpoint.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
@@ -182,17 +183,16 @@ PnmHeader read_header(PnmCursor& cursor, const Bytes& bytes, const DecodeLimits&
   cursor.skip_bytes(2);
   header.width = read_dimension(cursor, "width");
   header.height = read_dimension(cursor, "height");
-  const std::uint64_t pixels = std::uint64_t{header.width} * header.height;
-  if (pixels > limits.max_pixels) {
-    throw Error(ErrorCategory::kLimitExceeded,
-                "PNM: " + std::to_string(header.width) + "x" + std::to_string(header.height) +
-                    " image exceeds the limit of " + std::to_string(limits.max_pixels) + " pixels");
-  }
+  detail::check_pixel_limit("PNM", header.width, header.height, limits);
   const std::uint64_t maxval = read_header_field(cursor, "maxval");
   if (maxval < 1 || maxval > kMaxMaxval) {
     throw_malformed("maxval " + std::to_string(maxval) + " out of range 1..65535");
   }
   header.maxval = static_cast<std::uint32_t>(maxval);
+  // Before the "file too short" check, so that the verdict on a header does not depend
+  // on how much of the raster came with it.
+  detail::check_byte_limit("PNM", header.width, header.height, header.channels(),
+                           header.maxval <= 255 ? 8 : 16, limits);
   return header;
 }
 

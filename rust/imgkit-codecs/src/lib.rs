@@ -15,4 +15,4 @@ pub mod png;
 pub mod pnm;
 
 pub use error::{CodecError, ErrorCategory};
-pub use header::{Depth, Header, Limits};
+pub use header::{Depth, Header, Limits, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS};

@@ -275,7 +275,7 @@ fn read_dimension(cursor: &mut Cursor<'_>, field: &str) -> Result<u32, CodecErro
 }
 
 /// Legacy's `decode_pnm` up to the end of maxval: empty input, magic, width, height,
-/// pixel limit, maxval, in that order.
+/// pixel limit, maxval, byte limit, in that order.
 #[inline(always)]
 fn parse_header(bytes: &[u8], limits: Limits) -> Result<(PnmHeader, Cursor<'_>), CodecError> {
     if bytes.is_empty() {
@@ -292,16 +292,7 @@ fn parse_header(bytes: &[u8], limits: Limits) -> Result<(PnmHeader, Cursor<'_>),
     };
     let width = read_dimension(&mut cursor, "width")?;
     let height = read_dimension(&mut cursor, "height")?;
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > limits.max_pixels {
-        return Err(fail(
-            ErrorCategory::LimitExceeded,
-            format_args!(
-                "{width}x{height} image exceeds the limit of {} pixels",
-                limits.max_pixels
-            ),
-        ));
-    }
+    limits.check_pixels("PNM", width, height)?;
     let maxval = read_header_field(&mut cursor, "maxval")?;
     if !(1..=MAX_MAXVAL).contains(&maxval) {
         return Err(malformed(format_args!(
@@ -315,20 +306,21 @@ fn parse_header(bytes: &[u8], limits: Limits) -> Result<(PnmHeader, Cursor<'_>),
         // maxval <= 65535 was checked just above.
         maxval: maxval as u32,
     };
+    // Before the "file too short" check (in `locate_raster`), so that the verdict on a
+    // header does not depend on how much of the raster came with it.
+    limits.check_bytes("PNM", &header.public())?;
     Ok((header, cursor))
 }
 
 /// Legacy's checks between the header and the allocation of the raster: the separator
 /// byte of a binary raster, the cheap "is the file long enough" bound, and the sample
-/// count fitting in memory (legacy's `Raster` constructor). Returns the sample count and
+/// count fitting in memory (legacy's `Raster` constructor; after the byte limit, only a
+/// `usize` narrower than 64 bits can fail it). Returns the sample count and
 /// leaves the cursor at the first raster byte (binary) or after maxval (plain).
 #[inline(always)]
 fn locate_raster(header: &PnmHeader, cursor: &mut Cursor<'_>) -> Result<usize, CodecError> {
-    // Legacy computes this product in uint64_t, which wraps for absurd sizes; the bound
-    // below must see the same wrapped value to reject the same files.
-    let claimed = u64::from(header.width)
-        .wrapping_mul(u64::from(header.height))
-        .wrapping_mul(u64::from(header.channels()));
+    // No overflow: parse_header checked that the raster's bytes fit `max_bytes`, a u64.
+    let claimed = u64::from(header.width) * u64::from(header.height) * u64::from(header.channels());
     if header.is_plain() {
         // Every sample takes at least one byte.
         let remaining = cursor.remaining();
@@ -349,7 +341,7 @@ fn locate_raster(header: &PnmHeader, cursor: &mut Cursor<'_>) -> Result<usize, C
         if claimed > (remaining as u64) >> shift {
             return Err(malformed(format_args!(
                 "truncated raster: expected {} bytes, found {remaining} from byte {}",
-                claimed.wrapping_mul(bytes_per_sample),
+                claimed * bytes_per_sample,
                 cursor.position
             )));
         }
@@ -374,7 +366,9 @@ fn locate_raster(header: &PnmHeader, cursor: &mut Cursor<'_>) -> Result<usize, C
 /// number (P1/P4/P7 are [`ErrorCategory::Unsupported`], anything else but P2/P3/P5/P6 is
 /// [`ErrorCategory::MalformedData`]), width and height (1..2^32-1; larger is
 /// [`ErrorCategory::LimitExceeded`]), `width * height` against `limits.max_pixels`
-/// ([`ErrorCategory::LimitExceeded`]), maxval (1..65535), comments wherever whitespace may
+/// ([`ErrorCategory::LimitExceeded`]), maxval (1..65535), the decoded size
+/// (`width * height * channels` samples of 1 byte, 2 once maxval exceeds 255) against
+/// `limits.max_bytes` ([`ErrorCategory::LimitExceeded`]), comments wherever whitespace may
 /// stand. The result has 1 (P2/P5) or 3 (P3/P6) channels and [`Depth::Eight`] when
 /// maxval <= 255, [`Depth::Sixteen`] otherwise. Allocates nothing.
 ///

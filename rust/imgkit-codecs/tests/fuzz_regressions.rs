@@ -128,7 +128,13 @@ fn truncated_image_data_still_comes_after_the_pixel_limit() {
         &[0x00, 0x01, 0x00, 0x00, 0x49, 0x44, 0x41, 0x54, 0x78],
     ]);
     assert_eq!(
-        decode_category(&bytes, Limits { max_pixels: 0 }),
+        decode_category(
+            &bytes,
+            Limits {
+                max_pixels: 0,
+                ..Limits::DEFAULT
+            }
+        ),
         Some(ErrorCategory::LimitExceeded)
     );
     assert_eq!(

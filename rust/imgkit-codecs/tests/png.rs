@@ -518,7 +518,14 @@ fn ignores_ancillary_chunks_libpng_only_warns_about() {
 
 #[test]
 fn accepts_image_exactly_at_the_pixel_limit() {
-    let (_, samples) = decode_with(&sample_file(), Limits { max_pixels: 6 }).unwrap();
+    let (_, samples) = decode_with(
+        &sample_file(),
+        Limits {
+            max_pixels: 6,
+            ..Limits::DEFAULT
+        },
+    )
+    .unwrap();
     assert_eq!(
         samples,
         patterned_8(18)
@@ -889,7 +896,13 @@ fn chunks_after_the_image_data_only_need_valid_framing() {
 #[test]
 fn header_claiming_more_pixels_than_the_limit_is_limit_exceeded() {
     assert_category(
-        decode_with(&sample_file(), Limits { max_pixels: 5 }),
+        decode_with(
+            &sample_file(),
+            Limits {
+                max_pixels: 5,
+                ..Limits::DEFAULT
+            },
+        ),
         ErrorCategory::LimitExceeded,
         "3x2 image exceeds the limit of 5",
     );

@@ -80,7 +80,25 @@ fn header(width: u32, height: u32, channels: u32, depth: Depth) -> Header {
 }
 
 fn limits(max_pixels: u64) -> Limits {
-    Limits { max_pixels }
+    Limits {
+        max_pixels,
+        ..Limits::DEFAULT
+    }
+}
+
+fn byte_limit(max_bytes: u64) -> Limits {
+    Limits {
+        max_bytes,
+        ..Limits::DEFAULT
+    }
+}
+
+/// No limit at all, for the checks that come after the limits.
+fn unlimited() -> Limits {
+    Limits {
+        max_pixels: u64::MAX,
+        max_bytes: u64::MAX,
+    }
 }
 
 /// The same pattern as legacy's test helper `patterned`.
@@ -384,7 +402,7 @@ fn leading_zeros_are_plain_decimals() {
 
 #[test]
 fn read_header_reports_geometry_and_depth() {
-    let h = pnm::read_header(b"P6 640 480 255\n", limits(u64::MAX));
+    let h = pnm::read_header(b"P6 640 480 255\n", unlimited());
     // The raster is missing: that is found before allocation, hence in step 1.
     expect_error(h, ErrorCategory::MalformedData, &["truncated raster"]);
 
@@ -410,42 +428,22 @@ fn read_header_of_a_tiny_file_claiming_a_huge_raster_fails_before_any_allocation
 }
 
 #[test]
-fn a_sample_count_that_wraps_in_64_bits_is_judged_like_legacy() {
-    // 2007567422 * 3062868337 * 3 wraps to 26 in uint64_t: legacy's length bound passes
-    // and its Raster constructor refuses the size (LimitExceeded).
-    if usize::BITS == 64 {
-        let mut plain = b"P3 2007567422 3062868337 255\n".to_vec();
-        plain.extend_from_slice(&[b'1'; 26]);
+fn a_size_that_overflows_64_bits_is_over_every_byte_limit_however_much_data_follows() {
+    // 2007567422 * 3062868337 * 3 samples wrap to 26 in 64 bits; the byte limit is judged
+    // on the true size, before the raster, so 26 bytes of raster (or fewer) change nothing.
+    for file in [
+        &b"P3 2007567422 3062868337 255\n11111111111111111111111111"[..],
+        b"P3 2007567422 3062868337 255\n111111111111111111111111",
+        b"P6 2007567422 3062868337 255\n\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        b"P6 4294967295 4294967295 255\n",
+    ] {
         expect_decode_error(
-            &plain,
-            limits(u64::MAX),
+            file,
+            unlimited(),
             ErrorCategory::LimitExceeded,
-            &["does not fit in memory"],
-        );
-        // The line end after maxval counts as one of the 26 bytes.
-        plain.truncate(plain.len() - 2);
-        expect_decode_error(
-            &plain,
-            limits(u64::MAX),
-            ErrorCategory::MalformedData,
-            &["truncated raster: expected 26 samples"],
-        );
-        let mut binary = b"P6 2007567422 3062868337 255\n".to_vec();
-        binary.extend_from_slice(&[0; 26]);
-        expect_decode_error(
-            &binary,
-            limits(u64::MAX),
-            ErrorCategory::LimitExceeded,
-            &["does not fit in memory"],
+            &["needs more than 18446744073709551615 bytes", "(max_bytes)"],
         );
     }
-    // (2^32 - 1)^2 * 3 wraps to a huge number: truncated.
-    expect_decode_error(
-        b"P6 4294967295 4294967295 255\n",
-        limits(u64::MAX),
-        ErrorCategory::MalformedData,
-        &["truncated raster"],
-    );
 }
 
 // ---- decode_into arguments ------------------------------------------------------------------
@@ -725,13 +723,13 @@ fn header_claiming_more_pixels_than_the_limit_is_limit_exceeded() {
 fn dimension_beyond_32_bits_is_limit_exceeded() {
     expect_decode_error(
         b"P5 4294967296 1 255\n",
-        limits(u64::MAX),
+        unlimited(),
         ErrorCategory::LimitExceeded,
         &["width 4294967296"],
     );
     expect_decode_error(
         b"P5 1 99999999999999999999999 255\n",
-        limits(u64::MAX),
+        unlimited(),
         ErrorCategory::LimitExceeded,
         &["height 18446744073709551615"],
     );
@@ -784,6 +782,101 @@ fn the_first_problem_in_legacy_order_is_the_one_reported() {
         limits(0),
         ErrorCategory::LimitExceeded,
         &["limit of 0"],
+    );
+}
+
+// ---- the byte limit (legacy PnmDecodeLimits cases) --------------------------------------------
+
+#[test]
+fn small_file_declaring_a_huge_sixteen_bit_image_is_refused_before_its_raster() {
+    // 21 bytes declaring 600 MB of samples (under the default pixel limit): refused for
+    // its size by the first step, not as the truncated raster it also is.
+    let expected = "PNM: image needs 600000000 bytes (10000x10000, 3 channels, 16-bit), over the \
+                    536870912-byte limit (max_bytes)";
+    let error = pnm::read_header(b"P6 10000 10000 65535\n", Limits::default()).unwrap_err();
+    assert_eq!(error.category, ErrorCategory::LimitExceeded);
+    assert_eq!(error.message, expected);
+    expect_error(
+        pnm::decode_into_u16(b"P6 10000 10000 65535\n", Limits::default(), &mut []),
+        ErrorCategory::LimitExceeded,
+        &[expected],
+    );
+    expect_decode_error(
+        b"P3 10000 10000 65535 1 2 3",
+        Limits::default(),
+        ErrorCategory::LimitExceeded,
+        &["600000000 bytes"],
+    );
+}
+
+#[test]
+fn custom_byte_limit_refuses_above_and_accepts_exactly_at_it() {
+    expect_decode_error(
+        b"P2 3 2 255 1 2 3 4 5 6",
+        byte_limit(5),
+        ErrorCategory::LimitExceeded,
+        &["image needs 6 bytes (3x2, 1 channel, 8-bit), over the 5-byte limit (max_bytes)"],
+    );
+    for file in [&b"P2 3 2 255 1 2 3 4 5 6"[..], b"P5 3 2 255\nabcdef"] {
+        match decode_with(file, byte_limit(6)) {
+            Ok(Decoded::Eight(h, samples)) => {
+                assert_eq!(h, header(3, 2, 1, Depth::Eight));
+                assert_eq!(samples.len(), 6);
+            }
+            other => panic!("expected 6 samples, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn sixteen_bit_samples_count_two_bytes() {
+    let file = [&b"P6 2 1 65535\n"[..], &[1; 12]].concat();
+    expect_decode_error(
+        &file,
+        byte_limit(11),
+        ErrorCategory::LimitExceeded,
+        &["image needs 12 bytes (2x1, 3 channels, 16-bit)"],
+    );
+    assert_eq!(
+        decode_with(&file, byte_limit(12)),
+        Ok(Decoded::Sixteen(
+            header(2, 1, 3, Depth::Sixteen),
+            vec![0x0101; 6]
+        ))
+    );
+}
+
+#[test]
+fn pixel_limit_and_maxval_are_judged_before_the_byte_limit() {
+    let both = Limits {
+        max_pixels: 5,
+        max_bytes: 5,
+    };
+    expect_decode_error(
+        b"P2 3 2 255 1 2 3 4 5 6",
+        both,
+        ErrorCategory::LimitExceeded,
+        &["limit of 5 pixels"],
+    );
+    // The sample size is not known before maxval.
+    expect_decode_error(
+        b"P6 10000 10000 65536\n",
+        Limits::default(),
+        ErrorCategory::MalformedData,
+        &["maxval 65536"],
+    );
+}
+
+#[test]
+fn size_beyond_64_bits_is_over_every_byte_limit() {
+    expect_decode_error(
+        b"P6 4294967295 4294967295 65535\n",
+        Limits {
+            max_bytes: u64::MAX,
+            ..unlimited()
+        },
+        ErrorCategory::LimitExceeded,
+        &["needs more than 18446744073709551615 bytes"],
     );
 }
 

@@ -13,11 +13,11 @@
 //!   way libpng ignores it, including its handling of `tRNS` (see [`Transparency`]);
 //! * after the image data only the chunk framing and CRCs matter (legacy finishes with
 //!   `png_read_end(png, nullptr)`, which skips chunks), except that `IHDR` is malformed;
-//! * the pixel limit is checked once `IHDR` and everything up to the first `IDAT` have
-//!   been validated, before any pixel buffer exists.
+//! * the pixel and byte limits are checked once `IHDR` and everything up to the first
+//!   `IDAT` have been validated, before any pixel buffer exists.
 
 use super::{invalid_argument, malformed};
-use crate::{CodecError, Depth, ErrorCategory, Header, Limits};
+use crate::{CodecError, Depth, Header, Limits};
 
 pub(super) const SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
 /// A complete `IEND` chunk: length 0, type, CRC.
@@ -454,17 +454,12 @@ pub(super) fn parse_until_image_data(bytes: &[u8]) -> Result<ParsedFile, CodecEr
     }
 }
 
-pub(super) fn check_pixel_limit(ihdr: &Ihdr, limits: Limits) -> Result<(), CodecError> {
-    if u64::from(ihdr.width) * u64::from(ihdr.height) > limits.max_pixels {
-        return Err(CodecError::new(
-            ErrorCategory::LimitExceeded,
-            format!(
-                "PNG: {}x{} image exceeds the limit of {} pixels",
-                ihdr.width, ihdr.height, limits.max_pixels
-            ),
-        ));
-    }
-    Ok(())
+/// The limits, in legacy's order: `width * height` against `max_pixels`, then the decoded
+/// image's bytes (in the channels and depth [`ParsedFile::header`] gives, the layout
+/// legacy's libpng transformations produce) against `max_bytes`.
+pub(super) fn check_limits(file: &ParsedFile, limits: Limits) -> Result<(), CodecError> {
+    limits.check_pixels("PNG", file.ihdr.width, file.ihdr.height)?;
+    limits.check_bytes("PNG", &file.header())
 }
 
 // ---- from the first IDAT to IEND ----------------------------------------------------

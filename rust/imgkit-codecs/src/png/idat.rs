@@ -4,8 +4,12 @@
 //! straight through and accepts the file when the stream decodes without error and ends
 //! with a correct Adler-32 inside the `IDAT` run: zlib then accepts it too. Anything else
 //! (an error, a stream that does not end, a zlib window smaller than 32 KiB that the data
-//! outgrows) is rare and is re-decided by [`inflate_idat`], the port of zlib's inflate
-//! driven the way libpng drives zlib; its output then supplies the pixels.
+//! outgrows) is rare and is re-decided by [`Replay`], the port of zlib's inflate driven
+//! the way libpng drives zlib, row by row; its rows then supply the pixels.
+//!
+//! Either way only a few rows of filtered data exist at a time (the fast path's buffer
+//! holds the decompressor's 32 KiB look-back and about two rows, the replay the row it
+//! is producing and zlib's window), so a decode costs its output and little more.
 
 use std::io;
 
@@ -14,8 +18,8 @@ use png::{DecodeOptions, DecodingError};
 use super::chunks::{
     checked_chunk_data, walk_after_image_start, Chunk, ParsedFile, IEND_CHUNK, SIGNATURE,
 };
-use super::inflate::inflate_idat;
-use super::unfilter::{decode_rows, filtered_row_lengths, Expander, Output};
+use super::inflate::Replay;
+use super::unfilter::{decode_rows, filtered_size, Expander, Output};
 use super::{internal, malformed};
 use crate::CodecError;
 
@@ -39,8 +43,7 @@ pub(super) fn decode_pixels(
 ) -> Result<(), CodecError> {
     let run = walk_after_image_start(bytes, file)?;
     let expander = Expander::new(file);
-    let rows = filtered_row_lengths(&expander);
-    let image_bytes: u64 = rows.iter().map(|&r| r as u64).sum();
+    let (image_bytes, max_row) = filtered_size(&expander);
     // Once per decode, before the first row is written (panic or stall only).
     #[cfg(feature = "failpoints")]
     imgkit_failpoints::failpoint!(imgkit_failpoints::point::PNG_ROWS);
@@ -49,7 +52,6 @@ pub(super) fn decode_pixels(
             run.first().map_or(file.first_idat, |c| c.start),
             run.last().map_or(file.first_idat, |c| c.end()),
         );
-        let max_row = rows.iter().copied().max().unwrap_or(0);
         let mut fast = FastRows::new(bytes, file.ihdr_chunk, run_range, image_bytes, max_row)?;
         match decode_rows(&mut fast, &expander, &mut out) {
             Ok(()) if fast.finish_cleanly() => return Ok(()),
@@ -62,13 +64,17 @@ pub(super) fn decode_pixels(
     for chunk in &run {
         checked_chunk_data(bytes, chunk)?;
     }
-    let data = inflate_idat(bytes, &run, &rows)
-        .map_err(|reason| malformed(format!("PNG: malformed data (IDAT: {reason})")))?;
-    match decode_rows(&mut BufferedRows { data: &data }, &expander, &mut out) {
-        Ok(()) => Ok(()),
+    let mut replay = Replay::new(bytes, &run);
+    match decode_rows(&mut replay, &expander, &mut out) {
+        Ok(()) => replay.finish().map_err(replay_failed),
         Err(RowsError::Fatal(e)) => Err(e),
         Err(RowsError::Stream) => Err(internal("PNG: replayed image data incomplete")),
     }
+}
+
+/// What libpng reports when zlib gives up on the image data.
+fn replay_failed(reason: String) -> CodecError {
+    malformed(format!("PNG: malformed data (IDAT: {reason})"))
 }
 
 /// Most bytes the `png` crate decompresses per call.
@@ -246,21 +252,12 @@ impl FilteredRows for FastRows<'_> {
     }
 }
 
-/// Filtered rows from a buffer (what [`inflate_idat`] produced).
-struct BufferedRows<'a> {
-    data: &'a [u8],
-}
-
-impl FilteredRows for BufferedRows<'_> {
+/// The replay hands out rows as libpng reads them: inflating each when it is asked for,
+/// so that a bad filter type is found before a zlib error in a later row, as in libpng.
+impl FilteredRows for Replay<'_> {
     fn take(&mut self, len: usize) -> Result<&[u8], RowsError> {
-        if self.data.len() < len {
-            return Err(RowsError::Fatal(internal(
-                "PNG: replayed image data too short",
-            )));
-        }
-        let (row, rest) = self.data.split_at(len);
-        self.data = rest;
-        Ok(row)
+        self.next_row(len)
+            .map_err(|reason| RowsError::Fatal(replay_failed(reason)))
     }
 }
 

@@ -23,59 +23,112 @@ const IDAT_READ_SIZE: usize = 8192;
 const CHECK_BUFFER: usize = 1024;
 const MAX_BITS: usize = 15;
 
-/// Inflates the `IDAT` run as libpng 1.6 does with zlib 1.2: one inflate call per row
-/// (and per read piece), then the check after the last row. Returns the filtered
-/// image bytes, or the reason libpng gives up.
-pub(super) fn inflate_idat(bytes: &[u8], run: &[Chunk], rows: &[usize]) -> Result<Vec<u8>, String> {
-    let mut pieces = run.iter().flat_map(|chunk| {
-        let data = chunk_data(bytes, chunk).unwrap_or(&[]);
-        data.chunks(IDAT_READ_SIZE)
-    });
-    let total: usize = rows.iter().sum();
-    let mut z = Inflate::new(total);
-    let mut input: &[u8] = &[];
-    let mut ended = false;
-    for &row in rows {
-        let mut left = row;
+/// The `IDAT` run inflated as libpng 1.6 does with zlib 1.2, one row at a time: one
+/// inflate call per row (and per read piece) with exactly that row's room, then, in
+/// [`Replay::finish`], the check after the last row. Only the row being produced and
+/// zlib's 32 KiB window are kept, never the whole image.
+pub(super) struct Replay<'a> {
+    pieces: IdatPieces<'a>,
+    /// What is left of the current read piece.
+    input: &'a [u8],
+    z: Inflate,
+    /// The stream has ended.
+    ended: bool,
+}
+
+impl<'a> Replay<'a> {
+    pub(super) fn new(bytes: &'a [u8], run: &'a [Chunk]) -> Self {
+        Self {
+            pieces: IdatPieces {
+                bytes,
+                run,
+                chunk: 0,
+                offset: 0,
+            },
+            input: &[],
+            z: Inflate::new(),
+            ended: false,
+        }
+    }
+
+    /// The next filtered row, `len` bytes, or the reason libpng gives up.
+    pub(super) fn next_row(&mut self, len: usize) -> Result<&[u8], String> {
+        // The previous row has been consumed.
+        self.z.release();
+        let mut left = len;
         while left > 0 {
-            if input.is_empty() {
-                input = pieces.next().ok_or("not enough image data")?;
+            if self.input.is_empty() {
+                self.input = self.pieces.next().ok_or("not enough image data")?;
             }
-            let (result, written) = z.inflate(&mut input, left);
+            let (result, written) = self.z.inflate(&mut self.input, left);
             left -= written;
             match result {
                 Ok(Status::StreamEnd) if left > 0 => return Err("not enough image data".into()),
                 Ok(Status::StreamEnd) => {
-                    ended = true;
+                    self.ended = true;
                     break;
                 }
                 Ok(Status::Ok) => {}
                 Err(message) => return Err(message.to_string()),
             }
         }
-        if ended && left > 0 {
+        if self.ended && left > 0 {
             return Err("not enough image data".into());
         }
+        Ok(self.z.last(len))
     }
-    if ended {
-        return Ok(z.into_output());
-    }
-    // png_read_finish_IDAT: inflate into a scratch buffer until the stream ends;
-    // errors are warnings, but needing another piece when none is left is fatal.
-    let mut extra = 0usize;
-    loop {
-        if input.is_empty() {
-            input = pieces.next().ok_or("not enough image data")?;
+
+    /// After the last row: png_read_finish_IDAT, which inflates into a scratch buffer
+    /// until the stream ends; errors are warnings, but needing another piece when none is
+    /// left is fatal.
+    pub(super) fn finish(mut self) -> Result<(), String> {
+        if self.ended {
+            return Ok(());
         }
-        let (result, written) = z.inflate(&mut input, CHECK_BUFFER);
-        extra += written;
-        match result {
-            Ok(Status::StreamEnd) | Err(_) => break,
-            Ok(Status::Ok) if extra == 0 => break,
-            Ok(Status::Ok) => {}
+        self.z.release();
+        let mut extra = 0usize;
+        loop {
+            if self.input.is_empty() {
+                self.input = self.pieces.next().ok_or("not enough image data")?;
+            }
+            let (result, written) = self.z.inflate(&mut self.input, CHECK_BUFFER);
+            extra += written;
+            match result {
+                Ok(Status::StreamEnd) | Err(_) => break,
+                Ok(Status::Ok) if extra == 0 => break,
+                Ok(Status::Ok) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `IDAT` data as libpng hands it to zlib: each chunk's data in read pieces of at
+/// most [`IDAT_READ_SIZE`] bytes; empty chunks give none.
+struct IdatPieces<'a> {
+    bytes: &'a [u8],
+    run: &'a [Chunk],
+    chunk: usize,
+    /// Offset of the next piece in the current chunk's data.
+    offset: usize,
+}
+
+impl<'a> Iterator for IdatPieces<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        loop {
+            let chunk = self.run.get(self.chunk)?;
+            let data = chunk_data(self.bytes, chunk).unwrap_or(&[]);
+            if self.offset < data.len() {
+                let piece = &data[self.offset..data.len().min(self.offset + IDAT_READ_SIZE)];
+                self.offset += piece.len();
+                return Some(piece);
+            }
+            self.chunk += 1;
+            self.offset = 0;
         }
     }
-    Ok(z.into_output())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,9 +272,11 @@ struct Inflate {
     adler: u32,
     /// Adler-32 computed up to `output[..checked]`.
     checked: usize,
-    /// All output of the image, then (beyond `keep`) a sliding 32 KiB of the rest.
+    /// Output from `pinned` on (the row being produced), and before it as much of the
+    /// earlier output as zlib's 32 KiB window needs, kept a little longer so that it is
+    /// not moved on every call.
     output: Vec<u8>,
-    keep: usize,
+    pinned: usize,
     started: bool,
 }
 
@@ -231,7 +286,7 @@ enum Bits {
 }
 
 impl Inflate {
-    fn new(keep: usize) -> Self {
+    fn new() -> Self {
         Self {
             mode: Mode::Head,
             last: false,
@@ -252,15 +307,20 @@ impl Inflate {
             distcode: None,
             adler: 1,
             checked: 0,
-            output: Vec::with_capacity(keep),
-            keep,
+            output: Vec::new(),
+            pinned: 0,
             started: false,
         }
     }
 
-    fn into_output(mut self) -> Vec<u8> {
-        self.output.truncate(self.keep);
-        self.output
+    /// Everything written so far may go once it is out of the window.
+    fn release(&mut self) {
+        self.pinned = self.output.len();
+    }
+
+    /// The last `len` bytes written (at most what was written since [`Self::release`]).
+    fn last(&self, len: usize) -> &[u8] {
+        &self.output[self.output.len() - len..]
     }
 
     /// NEEDBITS: pulls whole bytes until `n` bits are held.
@@ -346,14 +406,15 @@ impl Inflate {
         (result, written)
     }
 
-    /// Keeps the image bytes and the last 32 KiB of anything after them.
+    /// Drops released output older than the last 32 KiB, once there are 128 KiB of it.
     fn slide(&mut self) {
         const WINDOW: usize = 32 * 1024;
-        if self.output.len() > self.keep + 4 * WINDOW {
+        let drop_to = self.pinned.min(self.output.len().saturating_sub(WINDOW));
+        if drop_to >= 4 * WINDOW {
             self.update_adler();
-            let drop_to = self.output.len() - WINDOW;
-            self.output.drain(self.keep..drop_to);
+            self.output.drain(..drop_to);
             self.checked = self.output.len();
+            self.pinned -= drop_to;
         }
     }
 
@@ -666,7 +727,7 @@ impl Inflate {
 #[cfg(test)]
 mod tests {
     use super::super::chunks::{read_chunk_header, Chunk};
-    use super::{inflate_idat, CodeKind, Huffman};
+    use super::{CodeKind, Huffman, Replay};
 
     fn adler32(data: &[u8]) -> u32 {
         let (mut a, mut b) = (1u32, 0u32);
@@ -675,6 +736,21 @@ mod tests {
             b = (b + a) % 65521;
         }
         (b << 16) | a
+    }
+
+    /// A zlib stream of stored blocks of at most 65535 bytes.
+    fn stored_blocks(data: &[u8]) -> Vec<u8> {
+        let mut out = vec![0x78, 0x01];
+        let blocks: Vec<&[u8]> = data.chunks(65535).collect();
+        for (i, block) in blocks.iter().enumerate() {
+            out.push(u8::from(i + 1 == blocks.len()));
+            let len = block.len() as u16;
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&(!len).to_le_bytes());
+            out.extend_from_slice(block);
+        }
+        out.extend_from_slice(&adler32(data).to_be_bytes());
+        out
     }
 
     /// A zlib stream of one stored block.
@@ -707,9 +783,36 @@ mod tests {
         (bytes, chunks)
     }
 
+    /// Every row, then the check: what the decoder does with a replay.
     fn replay(pieces: &[&[u8]], rows: &[usize]) -> Result<Vec<u8>, String> {
         let (bytes, chunks) = idat_run(pieces);
-        inflate_idat(&bytes, &chunks, rows)
+        let mut replay = Replay::new(&bytes, &chunks);
+        let mut out = Vec::new();
+        for &row in rows {
+            out.extend_from_slice(replay.next_row(row)?);
+        }
+        replay.finish()?;
+        Ok(out)
+    }
+
+    #[test]
+    fn only_the_row_and_the_window_are_kept() {
+        // 1 MiB in rows of 1000 bytes, in stored blocks split over 3000-byte chunks.
+        let data: Vec<u8> = (0..1u32 << 20).map(|i| (i * 7 + i / 1000) as u8).collect();
+        let z = stored_blocks(&data);
+        let pieces: Vec<&[u8]> = z.chunks(3000).collect();
+        let (bytes, chunks) = idat_run(&pieces);
+        let mut replay = Replay::new(&bytes, &chunks);
+        let mut largest = 0;
+        for row in data.chunks(1000) {
+            assert_eq!(replay.next_row(row.len()), Ok(row));
+            largest = largest.max(replay.z.output.capacity());
+        }
+        assert_eq!(replay.finish(), Ok(()));
+        assert!(
+            largest <= 512 * 1024,
+            "kept {largest} bytes of a 1 MiB stream"
+        );
     }
 
     #[test]

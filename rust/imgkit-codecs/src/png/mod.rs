@@ -7,7 +7,7 @@
 //! # Design
 //!
 //! Decoding is two-step, like every decoder of the crate: [`read_header`] validates
-//! everything up to the first `IDAT` and the pixel limit, then [`decode_into_u8`] /
+//! everything up to the first `IDAT` and the limits, then [`decode_into_u8`] /
 //! [`decode_into_u16`] fill the caller's buffer. Deciding whether a file is valid is done
 //! here, not by the `png` crate, because libpng's rules (which chunks it rejects, ignores
 //! or only warns about, and exactly where zlib stops reading) differ from the crate's.
@@ -28,6 +28,15 @@
 //! * `encode`: argument checks and the encoder, which filters rows as libpng does but
 //!   compresses at a faster deflate level than zlib's default (see [`encode_u8`]).
 //!
+//! # Memory
+//!
+//! Besides the caller's output buffer (at most [`Limits::max_bytes`]), a decode holds
+//! about 1 MiB at most plus a few rows: the fast path's buffer (256 KiB, or two rows and
+//! 64 KiB when rows are longer), the replay's row and zlib window, one or two unfiltered
+//! rows and, for an interlaced image that needs expanding, one expanded row; never a
+//! table per row or a copy of the image (`tests/decode_memory.rs` measures it). The
+//! list of `IDAT` chunks costs a few bytes per chunk of the input.
+//!
 //! Known differences from legacy: error messages (not categories) differ; the encoder's
 //! compressed bytes and file sizes differ (same samples after decoding); where libpng
 //! would report running out of memory as malformed data, an allocation failure here
@@ -41,7 +50,7 @@ mod idat;
 mod inflate;
 mod unfilter;
 
-use chunks::{check_pixel_limit, parse_until_image_data, ParsedFile};
+use chunks::{check_limits, parse_until_image_data, ParsedFile};
 use encode::check_encode_args;
 use idat::decode_pixels;
 use unfilter::Output;
@@ -52,21 +61,24 @@ use crate::{CodecError, Depth, ErrorCategory, Header, Limits};
 
 /// Reads the signature and every chunk up to the first `IDAT` and returns the decoded
 /// image's geometry and sample depth; checks `width * height` against
-/// `limits.max_pixels`. Allocates nothing proportional to the image.
+/// `limits.max_pixels`, then the decoded image's bytes
+/// (`width * height * channels * depth`, in the channels below) against
+/// `limits.max_bytes`. Allocates nothing proportional to the image.
 ///
 /// Mirrors the first half of `imgkit::legacy::decode_png` (signature check,
-/// `png_read_info`, the pixel limit): the same input gets the same error category.
+/// `png_read_info`, the pixel and byte limits): the same input gets the same error
+/// category.
 /// Channels follow the legacy mapping: gray 1, gray with `tRNS` 4, gray + alpha 4, RGB 3
 /// (4 with `tRNS`), palette 3 (4 with `tRNS`), RGBA 4; 16-bit files give
 /// [`Depth::Sixteen`], all others [`Depth::Eight`].
 ///
 /// Errors: empty input is [`ErrorCategory::InvalidArgument`]; a bad signature,
 /// truncation, a CRC error or an invalid chunk before the image data is
-/// [`ErrorCategory::MalformedData`]; a larger image than `limits.max_pixels` is
-/// [`ErrorCategory::LimitExceeded`].
+/// [`ErrorCategory::MalformedData`]; an image over `limits.max_pixels` or
+/// `limits.max_bytes` is [`ErrorCategory::LimitExceeded`].
 pub fn read_header(bytes: &[u8], limits: Limits) -> Result<Header, CodecError> {
     let file = parse_until_image_data(bytes)?;
-    check_pixel_limit(&file.ihdr, limits)?;
+    check_limits(&file, limits)?;
     Ok(file.header())
 }
 
@@ -157,7 +169,7 @@ fn prepare_decode(
     op: &str,
 ) -> Result<ParsedFile, CodecError> {
     let file = parse_until_image_data(bytes)?;
-    check_pixel_limit(&file.ihdr, limits)?;
+    check_limits(&file, limits)?;
     let header = file.header();
     if header.depth != depth {
         let (bits, other) = match header.depth {

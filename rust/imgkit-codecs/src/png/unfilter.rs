@@ -152,19 +152,31 @@ fn adam7_passes(width: usize, height: usize) -> [(usize, usize); 7] {
     })
 }
 
-/// The length of every filtered row libpng reads, in order (filter byte included).
-pub(super) fn filtered_row_lengths(expander: &Expander) -> Vec<usize> {
+/// The filtered image data libpng reads: its total length and its longest row (filter
+/// bytes included). Computed per pass, not per row: a table of row lengths would cost
+/// more than a narrow image itself.
+pub(super) fn filtered_size(expander: &Expander) -> (u64, usize) {
     let bits = expander.bits_per_pixel();
     let passes = if expander.interlaced {
-        adam7_passes(expander.width, expander.height).to_vec()
+        adam7_passes(expander.width, expander.height)
     } else {
-        vec![(expander.width, expander.height)]
+        [
+            (expander.width, expander.height),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+        ]
     };
     passes
         .into_iter()
         .filter(|&(w, h)| w > 0 && h > 0)
-        .flat_map(|(w, h)| std::iter::repeat_n(row_bytes(w, bits) + 1, h))
-        .collect()
+        .fold((0, 0), |(total, longest), (w, h)| {
+            let row = row_bytes(w, bits) + 1;
+            (total + row as u64 * h as u64, longest.max(row))
+        })
 }
 
 /// Unfilters every row from `rows` into `out`, in the legacy layout.
@@ -205,23 +217,68 @@ pub(super) fn decode_rows(
             }
             Ok(())
         }
-        out => {
-            // Interlaced: deinterlace the raw rows into a zeroed frame, then expand.
-            let mut frame = vec![0u8; row_len * expander.height];
-            decode_raw(rows, expander, &mut frame)?;
-            for (y, raw) in frame.chunks_exact(row_len).enumerate() {
-                match out {
-                    Output::Eight(o) => expander.expand_8(raw, &mut o[y * out_row..][..out_row]),
-                    Output::Sixteen(o) => expander.expand_16(raw, &mut o[y * out_row..][..out_row]),
-                }
-            }
-            Ok(())
-        }
+        Output::Eight(out) => decode_interlaced(rows, expander, out, Expander::expand_8),
+        Output::Sixteen(out) => decode_interlaced(rows, expander, out, Expander::expand_16),
     }
 }
 
+/// An interlaced image that needs expanding: each pass row is expanded on its own
+/// (expansion is per pixel) and its pixels put in their columns, so no raw frame of the
+/// image is needed, only one expanded row.
+fn decode_interlaced<S: Copy + Default>(
+    rows: &mut impl FilteredRows,
+    expander: &Expander,
+    out: &mut [S],
+    expand: fn(&Expander, &[u8], &mut [S]),
+) -> Result<(), RowsError> {
+    let channels = expander.out_channels;
+    let out_row = expander.width * channels;
+    let mut expanded = vec![S::default(); out_row];
+    for_each_pass_row(rows, expander, |pass, line, raw| {
+        let (x0, dx, y0, dy) = ADAM7[pass];
+        let pixels = (expander.width - x0).div_ceil(dx);
+        let expanded = &mut expanded[..pixels * channels];
+        expand(expander, raw, expanded);
+        let y = y0 + line * dy;
+        let out_row = &mut out[y * out_row..][..out_row];
+        for (i, pixel) in expanded.chunks_exact(channels).enumerate() {
+            out_row[(x0 + i * dx) * channels..][..channels].copy_from_slice(pixel);
+        }
+    })
+}
+
+/// Unfilters the rows of every Adam7 pass in order and hands each to `f` as
+/// (pass index 0..7, line within the pass, raw row as stored).
+fn for_each_pass_row(
+    rows: &mut impl FilteredRows,
+    expander: &Expander,
+    mut f: impl FnMut(usize, usize, &[u8]),
+) -> Result<(), RowsError> {
+    let bits = expander.bits_per_pixel();
+    let bpp = (bits / 8).max(1);
+    let mut raw = Vec::new();
+    let mut prev = Vec::new();
+    let passes = adam7_passes(expander.width, expander.height);
+    for (pass, &(pass_width, pass_height)) in passes.iter().enumerate() {
+        if pass_width == 0 || pass_height == 0 {
+            continue;
+        }
+        let pass_len = row_bytes(pass_width, bits);
+        prev.clear();
+        for line in 0..pass_height {
+            raw.resize(pass_len, 0);
+            let src = rows.take(pass_len + 1)?;
+            unfilter(src[0], bpp, &prev, &src[1..], &mut raw).map_err(RowsError::Fatal)?;
+            f(pass, line, &raw);
+            std::mem::swap(&mut raw, &mut prev);
+        }
+    }
+    Ok(())
+}
+
 /// Decodes the raw rows (as stored: packed, big-endian) into `frame`, deinterlacing an
-/// Adam7 image. `frame` must be zeroed for bit depths below 8 when interlaced.
+/// Adam7 image (of 8 bits or more: only images whose rows have the output layout come
+/// here).
 fn decode_raw(
     rows: &mut impl FilteredRows,
     expander: &Expander,
@@ -246,24 +303,10 @@ fn decode_raw(
         }
         return Ok(());
     }
-    let mut raw = Vec::new();
-    let mut prev = Vec::new();
-    for (pass, &(pass_width, pass_height)) in adam7_passes(width, height).iter().enumerate() {
-        if pass_width == 0 || pass_height == 0 {
-            continue;
-        }
-        let pass_len = row_bytes(pass_width, bits);
-        prev.clear();
-        for line in 0..pass_height {
-            raw.resize(pass_len, 0);
-            let src = rows.take(pass_len + 1)?;
-            unfilter(src[0], bpp, &prev, &src[1..], &mut raw).map_err(RowsError::Fatal)?;
-            let info = png::Adam7Info::new(pass as u8 + 1, line as u32, width as u32);
-            png::expand_interlaced_row(frame, row_len, &raw, &info, bits as u8);
-            std::mem::swap(&mut raw, &mut prev);
-        }
-    }
-    Ok(())
+    for_each_pass_row(rows, expander, |pass, line, raw| {
+        let info = png::Adam7Info::new(pass as u8 + 1, line as u32, width as u32);
+        png::expand_interlaced_row(frame, row_len, raw, &info, bits as u8);
+    })
 }
 
 /// Turns raw rows (as stored, unfiltered) into the legacy channel layout.

@@ -2,8 +2,8 @@
 //
 // Each function mirrors the imgkit::legacy function of the same name and returns a
 // Status instead of throwing. Decoding is two-step across the boundary: Rust reads and
-// checks the header (pixel limit included), C++ allocates the image it describes, Rust
-// decodes into it.
+// checks the header (both DecodeLimits included, so nothing over them is allocated),
+// C++ allocates the image it describes, Rust decodes into it.
 //
 //   imgkit::DecodedImage image{imgkit::Image(1, 1, 1)};
 //   imgkit::bridge::Status s = imgkit::bridge::decode_png(bytes, {}, image);
@@ -30,5 +30,10 @@ Status encode_pnm(const Image& image, PnmEncoding encoding, Bytes& out);
 Status encode_pnm(const Image16& image, PnmEncoding encoding, Bytes& out);
 Status encode_png(const Image& image, Bytes& out);
 Status encode_png(const Image16& image, Bytes& out);
+
+// The Rust codecs' own defaults (imgkit_codecs::Limits::DEFAULT), which must equal
+// DecodeLimits{} (tests/bridge/decode_limits_test.cpp holds them to it). Calls through
+// the functions above always pass the caller's limits.
+DecodeLimits rust_default_decode_limits();
 
 }  // namespace imgkit::bridge

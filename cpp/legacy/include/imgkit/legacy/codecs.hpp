@@ -2,8 +2,28 @@
 //
 // Decoders take the whole encoded file as bytes and return 8-bit samples when the file's
 // samples fit in 8 bits, 16-bit samples otherwise. They validate everything they read:
-// malformed, truncated or hostile input throws imgkit::Error and never allocates more
-// than `limits.max_pixels` pixels because a header claimed so.
+// malformed, truncated or hostile input throws imgkit::Error.
+//
+// Limits (imgkit::DecodeLimits, params.hpp) are checked from the header, before anything
+// of the image's size is allocated, in this order:
+//   1. width * height above limits.max_pixels (default 100 M)
+//   2. width * height * channels * bytes per sample of the *decoded* image (the layouts
+//      below: a palette file counts 3 or 4 channels, 1-bit gray one byte a sample) above
+//      limits.max_bytes (default 512 MiB): "PNG: image needs 800000000 bytes
+//      (10000x10000, 4 channels, 16-bit), over the 536870912-byte limit (max_bytes)"
+// both kLimitExceeded, and both before any check of the raster or image data, so a small
+// file declaring a huge image is refused however little data follows its header. PNM
+// reads maxval (which decides the sample size) before the byte check, so a bad maxval
+// is reported before an oversized image.
+//
+// Peak memory of a decode, besides the input: the returned image (at most max_bytes),
+// plus for PNG libpng's two row buffers (each one row of the returned image, plus 48
+// bytes), ~50 KiB of zlib and libpng state, and the data of an ancillary chunk while it
+// is read (no longer than the chunk is in the input). That is about max_bytes for any
+// image of many rows, and at most 3 * max_bytes for an image of a single row. There is
+// no other intermediate: 16-bit samples are byte-swapped in place, Adam7 passes are
+// combined straight into the returned rows. (The Rust decoders hold at most ~1 MiB and
+// a few rows besides: rust/imgkit-codecs/src/png/mod.rs.)
 //
 //   std::vector<std::uint8_t> bytes = read_file("in.png");
 //   imgkit::DecodedImage image = imgkit::legacy::decode_png(bytes);
@@ -12,8 +32,8 @@
 // Error categories:
 //   kMalformedData  bad magic, bad or missing header field, truncated raster, a sample
 //                   above maxval, a PNG CRC or zlib error
-//   kLimitExceeded  width * height above limits.max_pixels, a PNM width or height above
-//                   2^32 - 1
+//   kLimitExceeded  width * height above limits.max_pixels, decoded sample bytes above
+//                   limits.max_bytes, a PNM width or height above 2^32 - 1
 //   kUnsupported    well-formed but outside what is implemented (PNM P1/P4/P7, a
 //                   PNM encode of an RGBA image, a PNG encode wider or taller than
 //                   2^31 - 1)
