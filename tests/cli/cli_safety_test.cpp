@@ -16,7 +16,9 @@
 #include <string>
 
 #include "cli/cli_fixture.hpp"
+#include "imgkit/legacy/codecs.hpp"
 #include "support/failpoints_required.hpp"
+#include "support/png_chunks.hpp"
 
 namespace {
 
@@ -80,6 +82,26 @@ TEST_F(CliSafetyTest, StandardInputOverTheLimitIsRefused) {
   const RunResult r = run("process - " + quoted(path("out.png")) + " --max-input-mb 1 < /dev/zero");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("standard input: more than over the 1 MiB input limit"));
+}
+
+// A 2x2 16-bit RGBA PNG whose header then claims 10000x10000: 800 MB of samples from a
+// file of a few hundred bytes.
+TEST_F(CliSafetyTest, AnImageDeclaringMoreThanTheImageLimitIsRefusedFromItsHeader) {
+  imgkit::legacy::Bytes file = imgkit::legacy::encode_png(imgkit::Image16(2, 2, 4));
+  imgkit::testing::patch_ihdr_size(file, 10'000, 10'000);
+  write("hostile.png", std::string(file.begin(), file.end()));
+  for (const char* config : {"legacy", "rust"}) {
+    write(std::string(config) + ".toml", "[defaults]\nmode = \"" + std::string(config) + "\"\n");
+    const RunResult r = process(path("hostile.png"), path("out.png"),
+                                "--config " + quoted(path(std::string(config) + ".toml")));
+    EXPECT_EQ(r.exit_code, 1) << config;
+    EXPECT_THAT(r.err, HasSubstr("hostile.png: PNG: image needs 800000000 bytes (10000x10000, "
+                                 "4 channels, 16-bit), over the 536870912-byte limit"))
+        << config;
+  }
+  // The same limit, set on the command line, refuses a real image.
+  const RunResult r = process(sample("wizard.png"), path("out.png"), "--max-image-mb 0");
+  EXPECT_EQ(r.exit_code, 2) << "0 is not a limit";
 }
 
 TEST_F(CliSafetyTest, AnOutputOverTheImageLimitIsRefusedBeforeAllocating) {
