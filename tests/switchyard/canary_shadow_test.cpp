@@ -295,15 +295,33 @@ TEST_F(CanaryShadowTest, RustFailureInShadowIsAnsweredByLegacyAndCounted) {
   EXPECT_TRUE(tolerances_.empty());  // nothing to compare
 }
 
-TEST_F(CanaryShadowTest, SlowShadowRunIsCountedButLegacyStillAnswers) {
+TEST_F(CanaryShadowTest, SlowShadowRunIsCountedSlowNotAsAFallback) {
   auto router = make_router(shadow_config(1.0));
   const Pixels answer = call_blur(*router, [this] {
     clock_.advance(milliseconds(101));
     return RustResult<Pixels>(legacy_pixels());
   });
   EXPECT_EQ(answer, legacy_pixels());
-  EXPECT_EQ(fallbacks_of(*router, FallbackCause::kSlow), 1u);
+  EXPECT_EQ(router->metrics().components()[kBlur].slow_calls, 1u);
+  EXPECT_TRUE(Router::last_decision().slow);
+  EXPECT_FALSE(Router::last_decision().fallback.has_value());
+  for (FallbackCause cause : {FallbackCause::kError, FallbackCause::kPanic,
+                              FallbackCause::kMismatch, FallbackCause::kBreakerOpen}) {
+    EXPECT_EQ(fallbacks_of(*router, cause), 0u) << to_string(cause);
+  }
   EXPECT_EQ(router->metrics().components()[kBlur].mismatches, 0u);
+}
+
+TEST_F(CanaryShadowTest, SlowAndMismatchingShadowRunIsCountedBothWays) {
+  auto router = make_router(shadow_config(1.0));
+  call_blur(*router, [this] {
+    clock_.advance(milliseconds(101));
+    return RustResult<Pixels>(legacy_plus(5));
+  });
+  EXPECT_EQ(router->metrics().components()[kBlur].slow_calls, 1u);
+  EXPECT_EQ(fallbacks_of(*router, FallbackCause::kMismatch), 1u);
+  EXPECT_TRUE(Router::last_decision().slow);
+  EXPECT_EQ(Router::last_decision().fallback, FallbackCause::kMismatch);
 }
 
 TEST_F(CanaryShadowTest, ShadowWithAnOpenBreakerDoesNotRunRust) {

@@ -15,8 +15,14 @@
 //
 // Modes: legacy (legacy answers), shadow (legacy answers; a sampled share of calls also
 // runs Rust and compares), canary (canary_percent of calls take the rust route, sticky
-// per RouteKeyScope key), rust (Rust answers; an error, panic, slow call or open breaker
-// is answered by legacy instead and counted as a fallback by cause).
+// per RouteKeyScope key), rust (Rust answers; an error, a panic or an open breaker is
+// answered by legacy instead and counted as a fallback by cause).
+//
+// A slow Rust call — longer than the component's slow_call_ms — keeps its answer: legacy
+// never runs after Rust has answered, since that would only make the caller wait longer.
+// It is counted (ComponentCounts::slow_calls) and recorded to the breaker as slow, so a
+// consistently slow Rust side opens the breaker through slow_call_rate and calls then go
+// to legacy (as resilience4j's slow-call threshold does). There is no per-call deadline.
 //
 // An input error (RustFailure::kInputError: the caller's bad argument) is not a Rust
 // failure: legacy is asked, so the caller gets exactly legacy's error.
@@ -71,6 +77,7 @@ struct Decision {
   Mode mode = Mode::kLegacy;  // the component's mode in the snapshot the call used
   Route route = Route::kLegacy;
   std::optional<FallbackCause> fallback;  // set when legacy answered in Rust's place
+  bool slow = false;  // Rust ran slower than its slow-call limit (its answer was kept)
 };
 
 struct RouterOptions {
@@ -152,6 +159,8 @@ class Router {
   }
   void count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
                       const std::string& message);
+  // Counts a Rust call slower than `limit` (after note(): it marks the decision slow).
+  void count_slow_call(ComponentId id, Duration elapsed, Duration limit);
   Duration since(TimePoint start) const noexcept { return clock_->now() - start; }
   // Runs one step of a call the breaker permitted (the Rust call, or comparing answers).
   // A C++ exception there is the facade's own (std::bad_alloc for an output buffer, say)
@@ -193,9 +202,11 @@ class Router {
   std::function<void(const std::string&)> log_;
   Metrics metrics_;
   std::vector<std::unique_ptr<CircuitBreaker>> breakers_;  // by ComponentId
-  // The first fallback of each (component, cause) is logged with its message; later ones
-  // are only counted, so a failing kernel cannot flood the log.
+  // The first fallback of each (component, cause) and the first slow call of each
+  // component are logged with their message; later ones are only counted, so a failing
+  // kernel cannot flood the log.
   std::unique_ptr<std::array<std::atomic<bool>, kFallbackCauseCount>[]> fallback_logged_;
+  std::unique_ptr<std::atomic<bool>[]> slow_call_logged_;
 
   std::atomic<const Snapshot*> snapshot_{nullptr};
   std::atomic<std::uint64_t> version_{0};
@@ -284,10 +295,10 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   const Duration elapsed = since(start);
   const bool slow = elapsed > plan.slow_call;
   if (auto* answer = std::get_if<T>(&result)) {
+    // A slow answer is still the answer: asking legacy now would only add its time to
+    // what the caller already waited. The breaker gathers the evidence instead.
     breaker.record(CallResult{false, slow});
-    // A Rust answer past the component's latency budget is treated like a failed one:
-    // the caller gets legacy's behaviour while the breaker gathers the evidence.
-    if (slow) return fall_back(FallbackCause::kSlow, "slower than slow_call_ms");
+    if (slow) count_slow_call(id, elapsed, plan.slow_call);
     metrics_.record_latency(id, Route::kRust, elapsed);  // Rust answered: no clock read more
     return std::move(*answer);
   }
@@ -340,7 +351,8 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
     return answered();
   }
   RustResult<T>& result = *attempted;
-  const bool slow = since(rust_start) > plan.slow_call;
+  const Duration rust_elapsed = since(rust_start);
+  const bool slow = rust_elapsed > plan.slow_call;
   if (auto* rust_answer = std::get_if<T>(&result)) {
     std::optional<std::optional<MismatchRecord>> compared = attempt(
         breaker, [&] { return compare(answer, *rust_answer, plan.tolerance); }, exception);
@@ -358,10 +370,8 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
                                   mismatch->input_digest + ")";
       metrics_.record_mismatch(id, std::move(*mismatch));
       count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kMismatch, message);
-    } else if (slow) {
-      count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kSlow,
-                     "slower than slow_call_ms");
     }
+    if (slow) count_slow_call(id, rust_elapsed, plan.slow_call);
     return answered();
   }
   // Legacy accepted this input, so a Rust rejection of it is a Rust failure too.
