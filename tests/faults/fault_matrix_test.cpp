@@ -62,7 +62,8 @@ std::string config_for(const std::string& component, const std::string& mode,
          "\"\ncanary_percent = 100.0\nshadow_sample = 1.0\n"
          "breaker = { window = " +
          std::to_string(kWindow) + ", min_calls = " + std::to_string(kWindow) +
-         ", failure_rate = 0.5, slow_call_rate = 0.5, slow_call_ms = " +
+         ", failure_rate = 0.5, slow_call_rate = 0.5, slow_call_ns_per_pixel = 0, "
+         "slow_call_ms = " +
          std::to_string(slow_call_budget().count()) +
          ", open_ms = " + std::to_string(kOpen.count()) +
          ", half_open_calls = 1, mismatch_is_failure = " +

@@ -100,7 +100,8 @@ class CanaryShadowTest : public testing::RouterFixture {
         [this](const Pixels& legacy, const Pixels& rust_answer, std::uint32_t tolerance) {
           tolerances_.push_back(tolerance);
           return compare_samples(legacy, rust_answer, tolerance);
-        });
+        },
+        call_size());
   }
 
   // Rust answers legacy_plus(by).
@@ -273,7 +274,8 @@ TEST_F(CanaryShadowTest, ExactComponentMismatchesOnAnyDifference) {
           MismatchRecord record;
           record.max_difference = static_cast<std::uint32_t>(std::abs(legacy - rust));
           return record;
-        });
+        },
+        [](int) -> std::uint64_t { return 1; });
   };
   EXPECT_EQ(call_codec(100), 100);
   EXPECT_EQ(call_codec(101), 100);
@@ -348,7 +350,7 @@ TEST_F(CanaryShadowTest, CompareThrowingDuringHalfOpenGivesItsTrialCallBack) {
   };
   // Legacy already answered: the comparator's exception is counted, not thrown.
   const std::uint64_t errors = fallbacks_of(*router, FallbackCause::kError);
-  EXPECT_EQ(router->call<Pixels>(kBlur, legacy_pixels, shifted(0), throwing_compare),
+  EXPECT_EQ(router->call<Pixels>(kBlur, legacy_pixels, shifted(0), throwing_compare, call_size()),
             legacy_pixels());
   EXPECT_EQ(fallbacks_of(*router, FallbackCause::kError), errors + 1);
   ASSERT_EQ(router->breaker_state(kBlur), BreakerState::kHalfOpen);

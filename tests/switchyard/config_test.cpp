@@ -125,6 +125,7 @@ window = 50
 min_calls = 10
 failure_rate = 0.2
 slow_call_ms = 40
+slow_call_ns_per_pixel = 25.5
 slow_call_rate = 0.75
 open_ms = 1000
 half_open_calls = 3
@@ -147,6 +148,7 @@ mode = "rust"
   EXPECT_EQ(blur.breaker.min_calls, 10u);
   EXPECT_EQ(blur.breaker.failure_rate, 0.2);
   EXPECT_EQ(blur.breaker.slow_call, std::chrono::milliseconds(40));
+  EXPECT_EQ(blur.breaker.slow_call_ns_per_pixel, 25.5);
   EXPECT_EQ(blur.breaker.slow_call_rate, 0.75);
   EXPECT_EQ(blur.breaker.open, std::chrono::milliseconds(1000));
   EXPECT_EQ(blur.breaker.half_open_calls, 3u);
@@ -218,6 +220,18 @@ TEST(ConfigParse, IntegersAreAcceptedWhereANumberIsExpected) {
       parse("[components.gaussian_blur]\ncanary_percent = 100\nbreaker.failure_rate = 1\n");
   EXPECT_EQ(config.components[kBlur].canary_percent, 100.0);
   EXPECT_EQ(config.components[kBlur].breaker.failure_rate, 1.0);
+}
+
+TEST(ConfigParse, EitherPartOfTheSlowCallLimitMayBeZero) {
+  const Config config = parse(
+      "[defaults.breaker]\nslow_call_ms = 0\nslow_call_ns_per_pixel = 250\n"
+      "[components.gaussian_blur]\nbreaker = { slow_call_ms = 5, slow_call_ns_per_pixel = 0 }\n");
+  EXPECT_EQ(config.components[kDecode].breaker.slow_call, std::chrono::milliseconds(0));
+  EXPECT_EQ(config.components[kDecode].breaker.slow_call_ns_per_pixel, 250.0);
+  EXPECT_EQ(config.components[kBlur].breaker.slow_call, std::chrono::milliseconds(5));
+  EXPECT_EQ(config.components[kBlur].breaker.slow_call_ns_per_pixel, 0.0);
+  // Both 0 turns slow-call detection off; that is a choice, not a mistake.
+  EXPECT_NO_THROW(parse("[defaults.breaker]\nslow_call_ms = 0\nslow_call_ns_per_pixel = 0\n"));
 }
 
 TEST(ConfigParse, RustModeWithoutAPortStaysOnLegacyWithAWarning) {
@@ -314,6 +328,16 @@ TEST(ConfigErrors, OutOfRangeGivesTheRangeAndTheValue) {
 
   const ConfigError big_tolerance = error_of("[defaults]\ntolerance = 65536\n");
   EXPECT_EQ(big_tolerance.problem(), "must be between 0 and 65535, got 65536");
+
+  const ConfigError per_pixel = error_of("[defaults.breaker]\nslow_call_ns_per_pixel = -1\n");
+  EXPECT_EQ(per_pixel.key(), "defaults.breaker.slow_call_ns_per_pixel");
+  EXPECT_EQ(per_pixel.problem(), "must be between 0 and 1e+09, got -1");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ns_per_pixel = 2e9\n").problem(),
+            "must be between 0 and 1e+09, got 2e+09");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ns_per_pixel = \"fast\"\n").problem(),
+            "expected a number, got a string");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ms = -1\n").problem(),
+            "must be between 0 and 3600000, got -1");
 }
 
 TEST(ConfigErrors, UnknownModeAndStateListTheValidOnes) {
@@ -487,6 +511,7 @@ TEST(ConfigEquality, EveryBreakerFieldCounts) {
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.min_calls = 1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.failure_rate = 0.1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call = std::chrono::milliseconds(1); }));
+  EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call_ns_per_pixel = 0.5; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call_rate = 0.1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.open = std::chrono::milliseconds(1); }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.half_open_calls = 1; }));

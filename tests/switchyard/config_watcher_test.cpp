@@ -82,7 +82,8 @@ class ConfigWatcherTest : public ::testing::Test {
   static Route route_of_blur(Router& router) {
     router.call<int>(
         kBlur, [] { return 1; }, []() -> RustResult<int> { return 1; },
-        [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; });
+        [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; },
+        [](int) -> std::uint64_t { return 1; });
     return Router::last_decision().route;
   }
 

@@ -29,6 +29,8 @@ Report small_report() {
   blur.rust_port = RustPort::kAvailable;
   blur.settings.mode = Mode::kShadow;
   blur.settings.requested_mode = Mode::kShadow;
+  blur.settings.breaker.slow_call = std::chrono::milliseconds(40);
+  blur.settings.breaker.slow_call_ns_per_pixel = 12.5;
   blur.breaker_state = BreakerState::kOpen;
   blur.counts.calls = {3, 5, 7};
   blur.counts.fallbacks = {1, 0, 2, 4};
@@ -95,7 +97,8 @@ TEST(ReportJson, CarriesCountsModesAndBreakerOfEachComponent) {
   EXPECT_EQ(blur["slow_calls"], 6);
   EXPECT_EQ(blur["mismatches"], 2);
   EXPECT_EQ(blur["breaker"]["state"], "open");
-  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ms"], 250);
+  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ms"], 40);
+  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ns_per_pixel"], 12.5);
   EXPECT_EQ(blur["breaker"]["settings"]["window"], 100);
   EXPECT_EQ(blur["breaker"]["transitions"], nlohmann::json({{"closed->open", 1}}));
   EXPECT_EQ(blur["latency"]["rust"]["count"], 3);

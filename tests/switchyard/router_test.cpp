@@ -108,7 +108,8 @@ class RouterTest : public testing::RouterFixture {
         },
         [](const Pixels&, const Pixels&, std::uint32_t) -> std::optional<MismatchRecord> {
           return std::nullopt;
-        });
+        },
+        call_size());
   }
 
   static RustPixels answers() {
@@ -354,7 +355,8 @@ TEST_F(RouterTest, ComponentWithoutARustPortIsCountedAsLegacy) {
   EXPECT_EQ(last_decision(), "legacy_only legacy legacy");
   const int answer = router->call<int>(
       kLegacyOnly, [] { return 42; }, [&]() -> RustResult<int> { return ++rust_calls_; },
-      [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; });
+      [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; },
+      [](int) -> std::uint64_t { return 1; });
 
   EXPECT_EQ(answer, 42);
   EXPECT_EQ(rust_calls_, 0);

@@ -21,8 +21,8 @@ constexpr std::string_view kSwitchyardKeys = "reload_interval_ms, mismatch_log";
 constexpr std::string_view kComponentKeys =
     "mode, canary_percent, shadow_sample, tolerance, breaker";
 constexpr std::string_view kBreakerKeys =
-    "window, min_calls, failure_rate, slow_call_ms, slow_call_rate, open_ms, half_open_calls, "
-    "mismatch_is_failure, state";
+    "window, min_calls, failure_rate, slow_call_ms, slow_call_ns_per_pixel, slow_call_rate, "
+    "open_ms, half_open_calls, mismatch_is_failure, state";
 constexpr std::string_view kModeNames = "legacy, shadow, canary, rust";
 constexpr std::string_view kOverrideNames = "auto, forced_open, disabled";
 
@@ -323,7 +323,11 @@ void ConfigReader::read_breaker(const toml::table& table, const std::string& pre
     } else if (name == "failure_rate") {
       breaker.failure_rate = number_at(node, dotted, 0.0, 1.0, true);
     } else if (name == "slow_call_ms") {
-      breaker.slow_call = std::chrono::milliseconds(integer_at(node, dotted, 1, 3600000));
+      // 0 is allowed: with slow_call_ns_per_pixel the limit is then all per pixel (and
+      // with both 0, slow-call detection is off).
+      breaker.slow_call = std::chrono::milliseconds(integer_at(node, dotted, 0, 3600000));
+    } else if (name == "slow_call_ns_per_pixel") {
+      breaker.slow_call_ns_per_pixel = number_at(node, dotted, 0.0, 1e9, false);
     } else if (name == "slow_call_rate") {
       breaker.slow_call_rate = number_at(node, dotted, 0.0, 1.0, true);
     } else if (name == "open_ms") {
@@ -404,7 +408,8 @@ std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noe
 
 bool operator==(const BreakerSettings& a, const BreakerSettings& b) noexcept {
   return a.window == b.window && a.min_calls == b.min_calls && a.failure_rate == b.failure_rate &&
-         a.slow_call == b.slow_call && a.slow_call_rate == b.slow_call_rate && a.open == b.open &&
+         a.slow_call == b.slow_call && a.slow_call_ns_per_pixel == b.slow_call_ns_per_pixel &&
+         a.slow_call_rate == b.slow_call_rate && a.open == b.open &&
          a.half_open_calls == b.half_open_calls && a.mismatch_is_failure == b.mismatch_is_failure &&
          a.state == b.state;
 }

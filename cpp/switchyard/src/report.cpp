@@ -63,6 +63,7 @@ Json breaker_json(const ComponentReport& component) {
                 {"min_calls", settings.min_calls},
                 {"failure_rate", settings.failure_rate},
                 {"slow_call_ms", settings.slow_call.count()},
+                {"slow_call_ns_per_pixel", settings.slow_call_ns_per_pixel},
                 {"slow_call_rate", settings.slow_call_rate},
                 {"open_ms", settings.open.count()},
                 {"half_open_calls", settings.half_open_calls},

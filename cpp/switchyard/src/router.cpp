@@ -114,7 +114,7 @@ const Router::Snapshot* Router::install(Config config) {
     plan.canary_threshold = share_threshold(settings.canary_percent / 100.0);
     plan.shadow_threshold = share_threshold(settings.shadow_sample);
     plan.tolerance = settings.tolerance;
-    plan.slow_call = settings.breaker.slow_call;
+    plan.slow_call = SlowCallLimit(settings.breaker);
     plan.mismatch_is_failure = settings.breaker.mismatch_is_failure;
     snapshot->plans.push_back(plan);
   }
