@@ -32,7 +32,7 @@ void pad(std::ostringstream& out, std::string_view text, std::size_t width) {
 std::string format_status(const switchyard::Report& report) {
   std::ostringstream out;
   out << "config: " << report.config_source << '\n';
-  if (report.force_legacy) out << "IMGKIT_FORCE_LEGACY=1: every component is on legacy\n";
+  if (report.force_legacy) out << "IMGKIT_FORCE_LEGACY is on: every component is on legacy\n";
   for (const auto& warning : report.warnings) out << "warning: " << warning << '\n';
   for (const auto& [name, actions] : report.failpoints) {
     out << "failpoint in force: " << name << '=' << actions << '\n';

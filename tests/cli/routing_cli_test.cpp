@@ -78,6 +78,27 @@ TEST_F(RoutingCliTest, KillSwitchRoutesEverythingToLegacy) {
   EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["rust"], 0);
 }
 
+TEST_F(RoutingCliTest, KillSwitchReadsTheWordsOperatorsWrite) {
+  write("rust.toml", kRustGaussian);
+  const auto route_with = [&](const std::string& value) {
+    const auto r = run_with_env("IMGKIT_FORCE_LEGACY=" + quoted(value),
+                                blur_with("--config " + quoted(path("rust.toml")) +
+                                          " --metrics-json " + quoted(path("m.json"))));
+    EXPECT_EQ(r.exit_code, 0) << value << ": " << r.err;
+    const nlohmann::json m = metrics();
+    const bool legacy = m["components"]["gaussian_blur"]["calls"]["legacy"] == 1;
+    EXPECT_EQ(m["config"]["force_legacy"], legacy) << value;
+    EXPECT_NE(legacy, m["components"]["gaussian_blur"]["calls"]["rust"] == 1) << value;
+    return legacy ? "legacy" : "rust";
+  };
+  for (const char* on : {"1", "true", "TRUE", " yes ", "On"}) {
+    EXPECT_STREQ(route_with(on), "legacy") << '"' << on << '"';
+  }
+  for (const char* off : {"0", "false", "No", "off", ""}) {
+    EXPECT_STREQ(route_with(off), "rust") << '"' << off << '"';
+  }
+}
+
 // The operator's rehearsal from the README: a Rust panic injected into the shipped
 // binary is answered by legacy, and the metrics say so.
 TEST_F(RoutingCliTest, AnInjectedRustPanicIsAnsweredByLegacyAndCounted) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -476,6 +477,45 @@ TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
   EXPECT_EQ(blur.breaker, BreakerSettings{});
   EXPECT_EQ(config.components[*imgkit.find("convolve")].mode, Mode::kLegacy);
   EXPECT_EQ(config.components[*imgkit.find("resize")].mode, Mode::kLegacy);
+}
+
+// --- Switches ---------------------------------------------------------------------------
+
+TEST(ParseSwitch, ReadsTheWordsOperatorsWrite) {
+  struct Case {
+    const char* text;
+    std::optional<bool> expected;
+  };
+  const Case cases[] = {
+      {"1", true},
+      {"true", true},
+      {"yes", true},
+      {"on", true},
+      {"TRUE", true},
+      {"Yes", true},
+      {"oN", true},
+      {" on\n", true},
+      {"\ttrue ", true},
+      {"0", false},
+      {"false", false},
+      {"no", false},
+      {"off", false},
+      {"OFF", false},
+      {" No ", false},
+      {"", false},
+      {"   ", false},
+      {"2", std::nullopt},
+      {"y", std::nullopt},
+      {"enable", std::nullopt},
+      {"01", std::nullopt},
+      {"t rue", std::nullopt},
+      {"true!", std::nullopt},
+      {"-1", std::nullopt},
+      {"\xc3\xbcon", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(switchyard::parse_switch(c.text), c.expected) << '"' << c.text << '"';
+  }
 }
 
 // --- Equality ---------------------------------------------------------------------------

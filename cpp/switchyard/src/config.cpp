@@ -406,6 +406,29 @@ std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noe
   return std::nullopt;
 }
 
+std::optional<bool> parse_switch(std::string_view text) noexcept {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return false;  // empty, or only whitespace
+  text = text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+  const auto is = [text](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      // ASCII folding only: the words are ASCII, and a locale must not change the answer.
+      const char c = text[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != word[i]) return false;
+    }
+    return true;
+  };
+  for (std::string_view word : {"1", "true", "yes", "on"}) {
+    if (is(word)) return true;
+  }
+  for (std::string_view word : {"0", "false", "no", "off"}) {
+    if (is(word)) return false;
+  }
+  return std::nullopt;
+}
+
 bool operator==(const BreakerSettings& a, const BreakerSettings& b) noexcept {
   return a.window == b.window && a.min_calls == b.min_calls && a.failure_rate == b.failure_rate &&
          a.slow_call == b.slow_call && a.slow_call_ns_per_pixel == b.slow_call_ns_per_pixel &&

@@ -45,6 +45,12 @@ enum class BreakerOverride : std::uint8_t {
 std::string_view to_string(BreakerOverride value) noexcept;
 std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noexcept;
 
+// An on/off switch as operators write it (a kill switch in the environment): 1, true,
+// yes, on are true; 0, false, no, off and the empty string are false; any case, with
+// surrounding whitespace ignored. Anything else is nullopt: a value the operator meant
+// something by, which the caller must not guess at.
+std::optional<bool> parse_switch(std::string_view text) noexcept;
+
 // A count-based circuit breaker, as resilience4j's. A Rust call is slow when it takes
 // longer than slow_call + slow_call_ns_per_pixel x the pixels it reads and writes
 // (switchyard/slow_call.hpp); both 0 turns slow-call detection off. The defaults leave
