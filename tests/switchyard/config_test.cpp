@@ -4,9 +4,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -18,6 +24,7 @@
 
 namespace {
 
+namespace fs = std::filesystem;
 using switchyard::BreakerOverride;
 using switchyard::BreakerSettings;
 using switchyard::Catalog;
@@ -439,8 +446,91 @@ TEST(ConfigFile, UnreadableFileIsAConfigError) {
     EXPECT_STREQ(error.what(),
                  (missing + ": cannot read the file: No such file or directory").c_str());
   }
-  // A directory opens but cannot be read; it must not pass for an empty config.
-  EXPECT_THROW(switchyard::load_config_file(::testing::TempDir(), test_catalog()), ConfigError);
+}
+
+// The problem load_config_file reports for `path` ("" when it loads).
+std::string load_problem(const std::string& path) {
+  try {
+    switchyard::load_config_file(path, test_catalog());
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.source(), path);
+    EXPECT_EQ(error.line(), 0u);
+    return error.problem();
+  }
+  return "";
+}
+
+// A scratch directory of its own for each test, removed afterwards.
+class ConfigFileKinds : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = fs::temp_directory_path() /
+           ("switchyard_config_" + std::to_string(::getpid()) + "_" + test);
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(ConfigFileKinds, WhatIsNotARegularFileIsRefusedByItsTypeBeforeItIsRead) {
+  EXPECT_EQ(load_problem(dir_.string()), "is a directory, not a file");
+
+  // Reading a FIFO would wait for a writer forever.
+  ASSERT_EQ(::mkfifo(path("fifo.toml").c_str(), 0600), 0);
+  EXPECT_EQ(load_problem(path("fifo.toml")), "is a FIFO (named pipe), not a file");
+
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string socket_path = path("socket.toml");
+  ASSERT_LT(socket_path.size(), sizeof address.sun_path);
+  socket_path.copy(address.sun_path, socket_path.size());
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(load_problem(socket_path), "is a socket, not a file");
+  ::close(listener);
+
+  // /dev/zero never ends: read, it would fill memory.
+  EXPECT_EQ(load_problem("/dev/zero"), "is a character device, not a file");
+
+  // A link to a regular file is that file.
+  { std::ofstream(path("real.toml"), std::ios::binary) << "[components.gaussian_blur]\n"; }
+  fs::create_symlink(path("real.toml"), path("link.toml"));
+  EXPECT_EQ(load_problem(path("link.toml")), "");
+}
+
+TEST_F(ConfigFileKinds, AFileOverTheLimitIsRefusedNamingTheLimit) {
+  // Exactly the limit loads: comment lines are a valid config of any length.
+  std::string text;
+  const std::string line = "# " + std::string(61, 'x') + "\n";
+  while (text.size() + line.size() < switchyard::kMaxConfigFileBytes) text += line;
+  text.append(switchyard::kMaxConfigFileBytes - text.size() - 1, '#').push_back('\n');
+  ASSERT_EQ(text.size(), switchyard::kMaxConfigFileBytes);
+  { std::ofstream(path("at_limit.toml"), std::ios::binary) << text; }
+  EXPECT_EQ(load_problem(path("at_limit.toml")), "");
+
+  { std::ofstream(path("over_limit.toml"), std::ios::binary) << text << '\n'; }
+  EXPECT_EQ(load_problem(path("over_limit.toml")),
+            "is larger than 4 MiB (4194304 bytes), the most a config file may hold");
+
+  // A sparse gigabyte: refused once the limit is passed, not read whole.
+  { std::ofstream(path("huge.toml"), std::ios::binary); }
+  fs::resize_file(path("huge.toml"), std::uintmax_t{1} << 30);
+  EXPECT_THAT(load_problem(path("huge.toml")), HasSubstr("the most a config file may hold"));
+}
+
+TEST(ConfigFile, ReadsToTheEndWhateverSizeTheFileClaims) {
+  // /proc files claim a size of 0 and hold more: the bytes read count, not st_size.
+  if (!fs::exists("/proc/self/status")) GTEST_SKIP() << "no /proc here";
+  ASSERT_EQ(fs::file_size("/proc/self/status"), 0u);
+  EXPECT_THAT(switchyard::read_config_file("/proc/self/status"), HasSubstr("Name:"));
 }
 
 TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {

@@ -2,11 +2,8 @@
 
 #include <toml++/toml.h>
 
-#include <cerrno>
 #include <cmath>
-#include <fstream>
 #include <sstream>
-#include <system_error>
 #include <utility>
 
 #include "switchyard/failpoint.hpp"
@@ -479,23 +476,6 @@ Config parse_config(std::string_view text, std::string_view source, const Catalo
                       std::string(error.description()));
   }
   return ConfigReader(source, catalog).read(root);
-}
-
-Config load_config_file(const std::string& path, const Catalog& catalog) {
-  std::ifstream file(path, std::ios::binary);
-  std::string text;
-  // istream::read turns a failing read (a directory, an I/O error) into badbit, where
-  // istreambuf_iterator would just see an early end of file.
-  char chunk[4096];
-  while (file.read(chunk, sizeof chunk) || file.gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(file.gcount()));
-  }
-  if (!file.is_open() || file.bad()) {
-    const int error = errno;
-    throw ConfigError(path, 0, 0, "",
-                      "cannot read the file: " + std::generic_category().message(error));
-  }
-  return parse_config(text, path, catalog);
 }
 
 }  // namespace switchyard

@@ -136,7 +136,17 @@ Config default_config(const Catalog& catalog);
 // ConfigError.
 Config parse_config(std::string_view text, std::string_view source, const Catalog& catalog);
 
-// Reads and parses the file at `path`; an unreadable file is a ConfigError too.
+// The most bytes a config file may hold. A routing config is a few KB; the bound keeps a
+// wrong path (a log file, a device that never ends) from being read into memory.
+inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{4} << 20;  // 4 MiB
+
+// The bytes of the config file at `path`. Throws ConfigError naming the file when it is
+// not a regular file (a directory, FIFO, socket or device is refused by its type, before
+// it is read), cannot be read, or holds more than kMaxConfigFileBytes (reading stops
+// there, however large the file claims to be or grows while it is read).
+std::string read_config_file(const std::string& path);
+
+// Reads (read_config_file) and parses the file at `path`.
 Config load_config_file(const std::string& path, const Catalog& catalog);
 
 }  // namespace switchyard
