@@ -61,6 +61,7 @@ std::optional<std::string> given(const std::string& option) {
 
 // A one-shot run does not watch the file: it would end before a reload mattered.
 void start_routing(const std::string& config_option) {
+  switchyard::failpoints::set_blocking_limit(std::chrono::seconds(60));  // nothing ends a pause
   imgkit::routing::start(imgkit::routing::config_path(given(config_option)), /*watch=*/false);
 }
 

@@ -139,6 +139,31 @@ TEST_F(RoutingCliTest, ABadFailpointsSpecIsAUsageErrorNamingTheProblem) {
   EXPECT_FALSE(std::filesystem::exists(path("out.png")));
 }
 
+// A one-shot run never reconfigures its failpoints, so `pause` would hang it: refused up
+// front. `timeout` turns a hang into a failure instead of a stuck suite.
+TEST_F(RoutingCliTest, APauseFailpointIsAUsageErrorNotAHang) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
+  write("rust.toml", kRustGaussian);
+  auto r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=pause' timeout 60",
+                        blur_with("--config " + quoted(path("rust.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("FAILPOINTS: imgkit::gaussian_blur=pause: pause would block"));
+  EXPECT_THAT(r.err, HasSubstr("use sleep(ms) up to 60000"));
+
+  r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=sleep(600000)' timeout 60",
+                   blur_with("--config " + quoted(path("rust.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("sleep(600000) would block 600000 ms"));
+
+  write("paused.toml",
+        std::string(kRustGaussian) + "\n[failpoints]\n\"imgkit::gaussian_blur\" = \"pause\"\n");
+  r = run_with_env("timeout 60", blur_with("--config " + quoted(path("paused.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(path("paused.toml") + ":5:27: failpoints."));
+  EXPECT_THAT(r.err, HasSubstr("imgkit::gaussian_blur=pause: pause would block"));
+  EXPECT_FALSE(std::filesystem::exists(path("out.png")));
+}
+
 TEST_F(RoutingCliTest, InvalidConfigIsAUsageErrorNamingFileLineAndKey) {
   write("bad.toml", "[components.gaussian_blur]\nmode = \"fast\"\n");
   const auto r = run(blur_with("--config " + quoted(path("bad.toml"))));

@@ -243,6 +243,9 @@ void ConfigReader::read_failpoints(const toml::table& table, Config& config) con
     const std::string& actions = as<std::string>(node, dotted, "a string of actions").get();
     try {
       parse_failpoint_actions(actions);
+      // The blocking limit (failpoints::set_blocking_limit) holds here too: a table with
+      // `pause` is then a config error, not a fault the router refuses later and logs.
+      failpoints::check_blocking_limit(name, actions);
     } catch (const FailpointError& e) {
       fail(node.source(), dotted, e.what());
     }
