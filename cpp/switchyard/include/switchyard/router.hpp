@@ -130,7 +130,7 @@ class Router {
   // RustResult<T>; `compare(legacy_answer, rust_answer, tolerance)` returns a
   // MismatchRecord when they differ beyond the tolerance; `pixels(rust_answer)` returns
   // the call's size for the slow-call limit, the pixels it reads plus those it writes
-  // (asked only of a Rust answer that took longer than slow_call_ms).
+  // (asked only of a Rust answer that took longer than slow_call_ms; must not throw).
   template <class T, class Legacy, class Rust, class Compare, class Pixels>
   T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels);
 
