@@ -15,7 +15,9 @@
 // operation or parameter, bad value, an output over the size limits, invalid config file
 // or environment).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -32,6 +34,7 @@
 #include "staged_file.hpp"
 #include "status_table.hpp"
 #include "switchyard/config.hpp"
+#include "switchyard/failpoint.hpp"
 #include "switchyard/report.hpp"
 #include "usage_error.hpp"
 
@@ -55,6 +58,15 @@ std::optional<std::string> given(const std::string& option) {
 
 // A one-shot run does not watch the file: it would end before a reload mattered.
 void start_routing(const std::string& config_option) {
+  // Nothing would ever end a `pause` in a run that never re-reads its config.
+  switchyard::failpoints::set_blocking_limit(std::chrono::seconds(60));
+  // The library treats a kill switch it cannot read as on; a command can say so and stop.
+  if (!imgkit::routing::force_legacy_from_environment()) {
+    const char* value = std::getenv("IMGKIT_FORCE_LEGACY");
+    throw imgkit::cli::UsageError(
+        "IMGKIT_FORCE_LEGACY=" + std::string(value ? value : "") +
+        ": not a switch value; accepted: " + std::string(imgkit::routing::kForceLegacyAccepted));
+  }
   if (const std::optional<std::string> path = imgkit::routing::config_path(given(config_option))) {
     imgkit::routing::start(*path, /*watch=*/false);
     return;

@@ -32,7 +32,7 @@ void pad(std::ostringstream& out, std::string_view text, std::size_t width) {
 std::string format_status(const switchyard::Report& report) {
   std::ostringstream out;
   out << "config: " << report.config_source << '\n';
-  if (report.force_legacy) out << "IMGKIT_FORCE_LEGACY=1: every component is on legacy\n";
+  if (report.force_legacy) out << "IMGKIT_FORCE_LEGACY is on: every component is on legacy\n";
   for (const auto& warning : report.warnings) out << "warning: " << warning << '\n';
   for (const auto& [name, actions] : report.failpoints) {
     out << "failpoint in force: " << name << '=' << actions << '\n';
@@ -55,9 +55,10 @@ std::string format_status(const switchyard::Report& report) {
     pad(out, to_string(component.breaker_state), widths[6]);
     out << to_string(b.state) << ": window " << b.window << ", min_calls " << b.min_calls
         << ", failure_rate " << format_number(b.failure_rate) << ", slow_call_ms "
-        << b.slow_call.count() << ", slow_call_rate " << format_number(b.slow_call_rate)
-        << ", open_ms " << b.open.count() << ", half_open_calls " << b.half_open_calls
-        << (b.mismatch_is_failure ? ", mismatches fail" : "") << '\n';
+        << b.slow_call.count() << ", slow_call_ns_per_pixel "
+        << format_number(b.slow_call_ns_per_pixel) << ", slow_call_rate "
+        << format_number(b.slow_call_rate) << ", open_ms " << b.open.count() << ", half_open_calls "
+        << b.half_open_calls << (b.mismatch_is_failure ? ", mismatches fail" : "") << '\n';
   }
   return out.str();
 }

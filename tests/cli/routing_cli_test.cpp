@@ -78,6 +78,36 @@ TEST_F(RoutingCliTest, KillSwitchRoutesEverythingToLegacy) {
   EXPECT_EQ(m["components"]["gaussian_blur"]["calls"]["rust"], 0);
 }
 
+TEST_F(RoutingCliTest, KillSwitchReadsTheWordsOperatorsWrite) {
+  write("rust.toml", kRustGaussian);
+  const auto route_with = [&](const std::string& value) {
+    const auto r = run_with_env("IMGKIT_FORCE_LEGACY=" + quoted(value),
+                                blur_with("--config " + quoted(path("rust.toml")) +
+                                          " --metrics-json " + quoted(path("m.json"))));
+    EXPECT_EQ(r.exit_code, 0) << value << ": " << r.err;
+    const nlohmann::json m = metrics();
+    const bool legacy = m["components"]["gaussian_blur"]["calls"]["legacy"] == 1;
+    EXPECT_EQ(m["config"]["force_legacy"], legacy) << value;
+    EXPECT_NE(legacy, m["components"]["gaussian_blur"]["calls"]["rust"] == 1) << value;
+    return legacy ? "legacy" : "rust";
+  };
+  for (const char* on : {"1", "true", "TRUE", " yes ", "On"}) {
+    EXPECT_STREQ(route_with(on), "legacy") << '"' << on << '"';
+  }
+  for (const char* off : {"0", "false", "No", "off", ""}) {
+    EXPECT_STREQ(route_with(off), "rust") << '"' << off << '"';
+  }
+}
+
+TEST_F(RoutingCliTest, AKillSwitchValueNoOneCanReadIsAUsageError) {
+  write("rust.toml", kRustGaussian);
+  const auto r =
+      run_with_env("IMGKIT_FORCE_LEGACY=maybe", blur_with("--config " + quoted(path("rust.toml"))));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("IMGKIT_FORCE_LEGACY=maybe: not a switch value; accepted: 1, true"));
+  EXPECT_FALSE(std::filesystem::exists(path("out.png")));
+}
+
 // The operator's rehearsal from the README: a Rust panic injected into the shipped
 // binary is answered by legacy, and the metrics say so.
 TEST_F(RoutingCliTest, AnInjectedRustPanicIsAnsweredByLegacyAndCounted) {
@@ -115,6 +145,31 @@ TEST_F(RoutingCliTest, ABadFailpointsSpecIsAUsageErrorNamingTheProblem) {
   r = run_with_env("FAILPOINTS='imgkit::gausian_blur=panic'", blur_with(""));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown failpoint \"imgkit::gausian_blur\""));
+  EXPECT_FALSE(std::filesystem::exists(path("out.png")));
+}
+
+// A one-shot run never reconfigures its failpoints, so `pause` would hang it: refused up
+// front. `timeout` turns a hang into a failure instead of a stuck suite.
+TEST_F(RoutingCliTest, APauseFailpointIsAUsageErrorNotAHang) {
+  IMGKIT_SKIP_WITHOUT_FAILPOINTS();
+  write("rust.toml", kRustGaussian);
+  auto r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=pause' timeout 60",
+                        blur_with("--config " + quoted(path("rust.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("FAILPOINTS: imgkit::gaussian_blur=pause: pause would block"));
+  EXPECT_THAT(r.err, HasSubstr("use sleep(ms) up to 60000"));
+
+  r = run_with_env("FAILPOINTS='imgkit::gaussian_blur=sleep(600000)' timeout 60",
+                   blur_with("--config " + quoted(path("rust.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("sleep(600000) would block 600000 ms"));
+
+  write("paused.toml",
+        std::string(kRustGaussian) + "\n[failpoints]\n\"imgkit::gaussian_blur\" = \"pause\"\n");
+  r = run_with_env("timeout 60", blur_with("--config " + quoted(path("paused.toml"))));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(path("paused.toml") + ":5:27: failpoints."));
+  EXPECT_THAT(r.err, HasSubstr("imgkit::gaussian_blur=pause: pause would block"));
   EXPECT_FALSE(std::filesystem::exists(path("out.png")));
 }
 

@@ -49,7 +49,7 @@ inline void route_by(const ConfigFile& file, const std::string& toml) {
   imgkit::routing::start(file.path(), /*watch=*/false);
 }
 
-// Count of one component's calls or fallbacks since the process started.
+// Count of one component's calls, fallbacks or slow calls since the process started.
 inline std::uint64_t calls(const std::string& component, switchyard::Route route) {
   for (const auto& c : imgkit::routing::router().report().components) {
     if (c.name == component) return c.counts.calls[static_cast<std::size_t>(route)];
@@ -60,6 +60,13 @@ inline std::uint64_t calls(const std::string& component, switchyard::Route route
 inline std::uint64_t fallbacks(const std::string& component, switchyard::FallbackCause cause) {
   for (const auto& c : imgkit::routing::router().report().components) {
     if (c.name == component) return c.counts.fallbacks[static_cast<std::size_t>(cause)];
+  }
+  return 0;
+}
+
+inline std::uint64_t slow_calls(const std::string& component) {
+  for (const auto& c : imgkit::routing::router().report().components) {
+    if (c.name == component) return c.counts.slow_calls;
   }
   return 0;
 }

@@ -100,7 +100,8 @@ class CanaryShadowTest : public testing::RouterFixture {
         [this](const Pixels& legacy, const Pixels& rust_answer, std::uint32_t tolerance) {
           tolerances_.push_back(tolerance);
           return compare_samples(legacy, rust_answer, tolerance);
-        });
+        },
+        call_size());
   }
 
   // Rust answers legacy_plus(by).
@@ -273,7 +274,8 @@ TEST_F(CanaryShadowTest, ExactComponentMismatchesOnAnyDifference) {
           MismatchRecord record;
           record.max_difference = static_cast<std::uint32_t>(std::abs(legacy - rust));
           return record;
-        });
+        },
+        [](int) -> std::uint64_t { return 1; });
   };
   EXPECT_EQ(call_codec(100), 100);
   EXPECT_EQ(call_codec(101), 100);
@@ -295,15 +297,33 @@ TEST_F(CanaryShadowTest, RustFailureInShadowIsAnsweredByLegacyAndCounted) {
   EXPECT_TRUE(tolerances_.empty());  // nothing to compare
 }
 
-TEST_F(CanaryShadowTest, SlowShadowRunIsCountedButLegacyStillAnswers) {
+TEST_F(CanaryShadowTest, SlowShadowRunIsCountedSlowNotAsAFallback) {
   auto router = make_router(shadow_config(1.0));
   const Pixels answer = call_blur(*router, [this] {
     clock_.advance(milliseconds(101));
     return RustResult<Pixels>(legacy_pixels());
   });
   EXPECT_EQ(answer, legacy_pixels());
-  EXPECT_EQ(fallbacks_of(*router, FallbackCause::kSlow), 1u);
+  EXPECT_EQ(router->metrics().components()[kBlur].slow_calls, 1u);
+  EXPECT_TRUE(Router::last_decision().slow);
+  EXPECT_FALSE(Router::last_decision().fallback.has_value());
+  for (FallbackCause cause : {FallbackCause::kError, FallbackCause::kPanic,
+                              FallbackCause::kMismatch, FallbackCause::kBreakerOpen}) {
+    EXPECT_EQ(fallbacks_of(*router, cause), 0u) << to_string(cause);
+  }
   EXPECT_EQ(router->metrics().components()[kBlur].mismatches, 0u);
+}
+
+TEST_F(CanaryShadowTest, SlowAndMismatchingShadowRunIsCountedBothWays) {
+  auto router = make_router(shadow_config(1.0));
+  call_blur(*router, [this] {
+    clock_.advance(milliseconds(101));
+    return RustResult<Pixels>(legacy_plus(5));
+  });
+  EXPECT_EQ(router->metrics().components()[kBlur].slow_calls, 1u);
+  EXPECT_EQ(fallbacks_of(*router, FallbackCause::kMismatch), 1u);
+  EXPECT_TRUE(Router::last_decision().slow);
+  EXPECT_EQ(Router::last_decision().fallback, FallbackCause::kMismatch);
 }
 
 TEST_F(CanaryShadowTest, ShadowWithAnOpenBreakerDoesNotRunRust) {
@@ -330,7 +350,7 @@ TEST_F(CanaryShadowTest, CompareThrowingDuringHalfOpenGivesItsTrialCallBack) {
   };
   // Legacy already answered: the comparator's exception is counted, not thrown.
   const std::uint64_t errors = fallbacks_of(*router, FallbackCause::kError);
-  EXPECT_EQ(router->call<Pixels>(kBlur, legacy_pixels, shifted(0), throwing_compare),
+  EXPECT_EQ(router->call<Pixels>(kBlur, legacy_pixels, shifted(0), throwing_compare, call_size()),
             legacy_pixels());
   EXPECT_EQ(fallbacks_of(*router, FallbackCause::kError), errors + 1);
   ASSERT_EQ(router->breaker_state(kBlur), BreakerState::kHalfOpen);

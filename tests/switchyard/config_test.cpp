@@ -4,10 +4,17 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -17,6 +24,7 @@
 
 namespace {
 
+namespace fs = std::filesystem;
 using switchyard::BreakerOverride;
 using switchyard::BreakerSettings;
 using switchyard::Catalog;
@@ -125,6 +133,7 @@ window = 50
 min_calls = 10
 failure_rate = 0.2
 slow_call_ms = 40
+slow_call_ns_per_pixel = 25.5
 slow_call_rate = 0.75
 open_ms = 1000
 half_open_calls = 3
@@ -147,6 +156,7 @@ mode = "rust"
   EXPECT_EQ(blur.breaker.min_calls, 10u);
   EXPECT_EQ(blur.breaker.failure_rate, 0.2);
   EXPECT_EQ(blur.breaker.slow_call, std::chrono::milliseconds(40));
+  EXPECT_EQ(blur.breaker.slow_call_ns_per_pixel, 25.5);
   EXPECT_EQ(blur.breaker.slow_call_rate, 0.75);
   EXPECT_EQ(blur.breaker.open, std::chrono::milliseconds(1000));
   EXPECT_EQ(blur.breaker.half_open_calls, 3u);
@@ -218,6 +228,18 @@ TEST(ConfigParse, IntegersAreAcceptedWhereANumberIsExpected) {
       parse("[components.gaussian_blur]\ncanary_percent = 100\nbreaker.failure_rate = 1\n");
   EXPECT_EQ(config.components[kBlur].canary_percent, 100.0);
   EXPECT_EQ(config.components[kBlur].breaker.failure_rate, 1.0);
+}
+
+TEST(ConfigParse, EitherPartOfTheSlowCallLimitMayBeZero) {
+  const Config config = parse(
+      "[defaults.breaker]\nslow_call_ms = 0\nslow_call_ns_per_pixel = 250\n"
+      "[components.gaussian_blur]\nbreaker = { slow_call_ms = 5, slow_call_ns_per_pixel = 0 }\n");
+  EXPECT_EQ(config.components[kDecode].breaker.slow_call, std::chrono::milliseconds(0));
+  EXPECT_EQ(config.components[kDecode].breaker.slow_call_ns_per_pixel, 250.0);
+  EXPECT_EQ(config.components[kBlur].breaker.slow_call, std::chrono::milliseconds(5));
+  EXPECT_EQ(config.components[kBlur].breaker.slow_call_ns_per_pixel, 0.0);
+  // Both 0 turns slow-call detection off; that is a choice, not a mistake.
+  EXPECT_NO_THROW(parse("[defaults.breaker]\nslow_call_ms = 0\nslow_call_ns_per_pixel = 0\n"));
 }
 
 TEST(ConfigParse, RustModeWithoutAPortStaysOnLegacyWithAWarning) {
@@ -314,6 +336,16 @@ TEST(ConfigErrors, OutOfRangeGivesTheRangeAndTheValue) {
 
   const ConfigError big_tolerance = error_of("[defaults]\ntolerance = 65536\n");
   EXPECT_EQ(big_tolerance.problem(), "must be between 0 and 65535, got 65536");
+
+  const ConfigError per_pixel = error_of("[defaults.breaker]\nslow_call_ns_per_pixel = -1\n");
+  EXPECT_EQ(per_pixel.key(), "defaults.breaker.slow_call_ns_per_pixel");
+  EXPECT_EQ(per_pixel.problem(), "must be between 0 and 1e+09, got -1");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ns_per_pixel = 2e9\n").problem(),
+            "must be between 0 and 1e+09, got 2e+09");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ns_per_pixel = \"fast\"\n").problem(),
+            "expected a number, got a string");
+  EXPECT_EQ(error_of("[defaults.breaker]\nslow_call_ms = -1\n").problem(),
+            "must be between 0 and 3600000, got -1");
 }
 
 TEST(ConfigErrors, UnknownModeAndStateListTheValidOnes) {
@@ -414,8 +446,91 @@ TEST(ConfigFile, UnreadableFileIsAConfigError) {
     EXPECT_STREQ(error.what(),
                  (missing + ": cannot read the file: No such file or directory").c_str());
   }
-  // A directory opens but cannot be read; it must not pass for an empty config.
-  EXPECT_THROW(switchyard::load_config_file(::testing::TempDir(), test_catalog()), ConfigError);
+}
+
+// The problem load_config_file reports for `path` ("" when it loads).
+std::string load_problem(const std::string& path) {
+  try {
+    switchyard::load_config_file(path, test_catalog());
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.source(), path);
+    EXPECT_EQ(error.line(), 0u);
+    return error.problem();
+  }
+  return "";
+}
+
+// A scratch directory of its own for each test, removed afterwards.
+class ConfigFileKinds : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = fs::temp_directory_path() /
+           ("switchyard_config_" + std::to_string(::getpid()) + "_" + test);
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(ConfigFileKinds, WhatIsNotARegularFileIsRefusedByItsTypeBeforeItIsRead) {
+  EXPECT_EQ(load_problem(dir_.string()), "is a directory, not a file");
+
+  // Reading a FIFO would wait for a writer forever.
+  ASSERT_EQ(::mkfifo(path("fifo.toml").c_str(), 0600), 0);
+  EXPECT_EQ(load_problem(path("fifo.toml")), "is a FIFO (named pipe), not a file");
+
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string socket_path = path("socket.toml");
+  ASSERT_LT(socket_path.size(), sizeof address.sun_path);
+  socket_path.copy(address.sun_path, socket_path.size());
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(load_problem(socket_path), "is a socket, not a file");
+  ::close(listener);
+
+  // /dev/zero never ends: read, it would fill memory.
+  EXPECT_EQ(load_problem("/dev/zero"), "is a character device, not a file");
+
+  // A link to a regular file is that file.
+  { std::ofstream(path("real.toml"), std::ios::binary) << "[components.gaussian_blur]\n"; }
+  fs::create_symlink(path("real.toml"), path("link.toml"));
+  EXPECT_EQ(load_problem(path("link.toml")), "");
+}
+
+TEST_F(ConfigFileKinds, AFileOverTheLimitIsRefusedNamingTheLimit) {
+  // Exactly the limit loads: comment lines are a valid config of any length.
+  std::string text;
+  const std::string line = "# " + std::string(61, 'x') + "\n";
+  while (text.size() + line.size() < switchyard::kMaxConfigFileBytes) text += line;
+  text.append(switchyard::kMaxConfigFileBytes - text.size() - 1, '#').push_back('\n');
+  ASSERT_EQ(text.size(), switchyard::kMaxConfigFileBytes);
+  { std::ofstream(path("at_limit.toml"), std::ios::binary) << text; }
+  EXPECT_EQ(load_problem(path("at_limit.toml")), "");
+
+  { std::ofstream(path("over_limit.toml"), std::ios::binary) << text << '\n'; }
+  EXPECT_EQ(load_problem(path("over_limit.toml")),
+            "is larger than 4 MiB (4194304 bytes), the most a config file may hold");
+
+  // A sparse gigabyte: refused once the limit is passed, not read whole.
+  { std::ofstream(path("huge.toml"), std::ios::binary); }
+  fs::resize_file(path("huge.toml"), std::uintmax_t{1} << 30);
+  EXPECT_THAT(load_problem(path("huge.toml")), HasSubstr("the most a config file may hold"));
+}
+
+TEST(ConfigFile, ReadsToTheEndWhateverSizeTheFileClaims) {
+  // /proc files claim a size of 0 and hold more: the bytes read count, not st_size.
+  if (!fs::exists("/proc/self/status")) GTEST_SKIP() << "no /proc here";
+  ASSERT_EQ(fs::file_size("/proc/self/status"), 0u);
+  EXPECT_THAT(switchyard::read_config_file("/proc/self/status"), HasSubstr("Name:"));
 }
 
 TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
@@ -448,6 +563,45 @@ TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
   EXPECT_EQ(blur.breaker, BreakerSettings{});
   EXPECT_EQ(config.components[*imgkit.find("convolve")].mode, Mode::kLegacy);
   EXPECT_EQ(config.components[*imgkit.find("resize")].mode, Mode::kLegacy);
+}
+
+// --- Switches ---------------------------------------------------------------------------
+
+TEST(ParseSwitch, ReadsTheWordsOperatorsWrite) {
+  struct Case {
+    const char* text;
+    std::optional<bool> expected;
+  };
+  const Case cases[] = {
+      {"1", true},
+      {"true", true},
+      {"yes", true},
+      {"on", true},
+      {"TRUE", true},
+      {"Yes", true},
+      {"oN", true},
+      {" on\n", true},
+      {"\ttrue ", true},
+      {"0", false},
+      {"false", false},
+      {"no", false},
+      {"off", false},
+      {"OFF", false},
+      {" No ", false},
+      {"", false},
+      {"   ", false},
+      {"2", std::nullopt},
+      {"y", std::nullopt},
+      {"enable", std::nullopt},
+      {"01", std::nullopt},
+      {"t rue", std::nullopt},
+      {"true!", std::nullopt},
+      {"-1", std::nullopt},
+      {"\xc3\xbcon", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(switchyard::parse_switch(c.text), c.expected) << '"' << c.text << '"';
+  }
 }
 
 // --- Equality ---------------------------------------------------------------------------
@@ -483,6 +637,7 @@ TEST(ConfigEquality, EveryBreakerFieldCounts) {
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.min_calls = 1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.failure_rate = 0.1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call = std::chrono::milliseconds(1); }));
+  EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call_ns_per_pixel = 0.5; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.slow_call_rate = 0.1; }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.open = std::chrono::milliseconds(1); }));
   EXPECT_TRUE(differs([](BreakerSettings& s) { s.half_open_calls = 1; }));

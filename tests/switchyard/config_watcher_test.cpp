@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -82,7 +83,8 @@ class ConfigWatcherTest : public ::testing::Test {
   static Route route_of_blur(Router& router) {
     router.call<int>(
         kBlur, [] { return 1; }, []() -> RustResult<int> { return 1; },
-        [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; });
+        [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; },
+        [](int) -> std::uint64_t { return 1; });
     return Router::last_decision().route;
   }
 
@@ -188,6 +190,39 @@ TEST_F(ConfigWatcherTest, DeletedFileIsReportedOnceAndPickedUpWhenRecreated) {
   EXPECT_EQ(watcher.check_now(), CheckResult::kReloaded);
   EXPECT_EQ(route_of_blur(*router), Route::kLegacy);
   EXPECT_EQ(router->report().last_reload_error, "");
+}
+
+TEST_F(ConfigWatcherTest, AFileGrownPastTheLimitIsARejectedReload) {
+  write(blur_in("rust"));
+  auto router = make_router();
+  ConfigWatcher watcher(*router, path_, /*start_thread=*/false);
+
+  // Valid TOML, one byte too many: refused for its size, not its content.
+  std::string grown = blur_in("legacy");
+  grown.append(kMaxConfigFileBytes - grown.size(), '\n');
+  write(grown + "\n");
+  EXPECT_EQ(watcher.check_now(), CheckResult::kRejected);
+  EXPECT_EQ(route_of_blur(*router), Route::kRust);
+  EXPECT_EQ(router->version(), 1u);
+  EXPECT_THAT(router->report().last_reload_error,
+              HasSubstr(path_ + ": is larger than 4 MiB (4194304 bytes)"));
+
+  write(grown);  // at the limit: accepted
+  EXPECT_EQ(watcher.check_now(), CheckResult::kReloaded);
+  EXPECT_EQ(route_of_blur(*router), Route::kLegacy);
+}
+
+TEST_F(ConfigWatcherTest, AFifoInPlaceOfTheFileIsARejectedReloadNotAHang) {
+  write(blur_in("rust"));
+  auto router = make_router();
+  ConfigWatcher watcher(*router, path_, /*start_thread=*/false);
+
+  fs::remove(path_);
+  ASSERT_EQ(::mkfifo(path_.c_str(), 0600), 0);
+  EXPECT_EQ(watcher.check_now(), CheckResult::kRejected);
+  EXPECT_EQ(route_of_blur(*router), Route::kRust);
+  EXPECT_THAT(router->report().last_reload_error,
+              HasSubstr(path_ + ": is a FIFO (named pipe), not a file"));
 }
 
 TEST_F(ConfigWatcherTest, ThreadPicksUpAChangeWithinItsInterval) {

@@ -36,12 +36,11 @@ TEST(MetricsNames, RoutesAndCausesHaveTheirExportNames) {
   EXPECT_EQ(to_string(Route::kShadow), "shadow");
   EXPECT_EQ(to_string(FallbackCause::kError), "error");
   EXPECT_EQ(to_string(FallbackCause::kPanic), "panic");
-  EXPECT_EQ(to_string(FallbackCause::kSlow), "slow");
   EXPECT_EQ(to_string(FallbackCause::kMismatch), "mismatch");
   EXPECT_EQ(to_string(FallbackCause::kBreakerOpen), "breaker_open");
 }
 
-TEST(MetricsCounts, CallsAndFallbacksAreCountedPerComponentRouteAndCause) {
+TEST(MetricsCounts, CallsFallbacksAndSlowCallsAreCountedPerComponentRouteAndCause) {
   Metrics metrics(2, 8);
   for (int i = 0; i < 3; ++i) metrics.count_call(kBlur, Route::kLegacy);
   for (int i = 0; i < 5; ++i) metrics.count_call(kBlur, Route::kRust);
@@ -49,15 +48,18 @@ TEST(MetricsCounts, CallsAndFallbacksAreCountedPerComponentRouteAndCause) {
   metrics.count_fallback(kBlur, FallbackCause::kPanic);
   metrics.count_fallback(kBlur, FallbackCause::kPanic);
   metrics.count_fallback(kPng, FallbackCause::kBreakerOpen);
+  for (int i = 0; i < 3; ++i) metrics.count_slow_call(kPng);
 
   const std::vector<ComponentCounts> counts = metrics.components();
   ASSERT_EQ(counts.size(), 2u);
   EXPECT_EQ(counts[kBlur].calls, (std::array<std::uint64_t, kRouteCount>{3, 5, 0}));
   EXPECT_EQ(counts[kPng].calls, (std::array<std::uint64_t, kRouteCount>{0, 0, 1}));
-  EXPECT_EQ(counts[kBlur].fallbacks,
-            (std::array<std::uint64_t, kFallbackCauseCount>{0, 2, 0, 0, 0}));
-  EXPECT_EQ(counts[kPng].fallbacks,
-            (std::array<std::uint64_t, kFallbackCauseCount>{0, 0, 0, 0, 1}));
+  EXPECT_EQ(counts[kBlur].fallbacks, (std::array<std::uint64_t, kFallbackCauseCount>{0, 2, 0, 0}));
+  EXPECT_EQ(counts[kPng].fallbacks, (std::array<std::uint64_t, kFallbackCauseCount>{0, 0, 0, 1}));
+  EXPECT_EQ(counts[kBlur].slow_calls, 0u);
+  EXPECT_EQ(counts[kPng].slow_calls, 3u);
+  // Counted apart: no latency, call or fallback slot takes them.
+  EXPECT_EQ(counts[kPng].latency[route_index(Route::kShadow)].count, 0u);
 }
 
 TEST(MetricsCounts, CountsFromConcurrentThreadsAddUpExactly) {
@@ -78,7 +80,8 @@ TEST(MetricsCounts, CountsFromConcurrentThreadsAddUpExactly) {
     writers.emplace_back([&] {
       for (std::uint64_t i = 0; i < kPerThread; ++i) {
         metrics.count_call(kBlur, Route::kRust);
-        metrics.count_fallback(kBlur, FallbackCause::kSlow);
+        metrics.count_fallback(kBlur, FallbackCause::kMismatch);
+        metrics.count_slow_call(kBlur);
       }
     });
   }
@@ -88,7 +91,8 @@ TEST(MetricsCounts, CountsFromConcurrentThreadsAddUpExactly) {
 
   const ComponentCounts counts = metrics.components()[kBlur];
   EXPECT_EQ(counts.calls[route_index(Route::kRust)], 2 * kPerThread);
-  EXPECT_EQ(counts.fallbacks[cause_index(FallbackCause::kSlow)], 2 * kPerThread);
+  EXPECT_EQ(counts.fallbacks[cause_index(FallbackCause::kMismatch)], 2 * kPerThread);
+  EXPECT_EQ(counts.slow_calls, 2 * kPerThread);
 }
 
 TEST(MetricsCounts, CountsOfExitedThreadsAreKeptAndLaterThreadsAddToThem) {

@@ -29,9 +29,12 @@ Report small_report() {
   blur.rust_port = RustPort::kAvailable;
   blur.settings.mode = Mode::kShadow;
   blur.settings.requested_mode = Mode::kShadow;
+  blur.settings.breaker.slow_call = std::chrono::milliseconds(40);
+  blur.settings.breaker.slow_call_ns_per_pixel = 12.5;
   blur.breaker_state = BreakerState::kOpen;
   blur.counts.calls = {3, 5, 7};
-  blur.counts.fallbacks = {1, 0, 2, 0, 4};
+  blur.counts.fallbacks = {1, 0, 2, 4};
+  blur.counts.slow_calls = 6;
   blur.counts.mismatches = 2;
   blur.counts.transitions[state_index(BreakerState::kClosed)][state_index(BreakerState::kOpen)] = 1;
   LatencyHistogram& rust = blur.counts.latency[route_index(Route::kRust)];
@@ -86,11 +89,16 @@ TEST(ReportJson, CarriesCountsModesAndBreakerOfEachComponent) {
   EXPECT_EQ(blur["calls"]["rust"], 5);
   EXPECT_EQ(blur["calls"]["shadow"], 7);
   EXPECT_EQ(blur["fallbacks"]["error"], 1);
-  EXPECT_EQ(blur["fallbacks"]["slow"], 2);
+  EXPECT_EQ(blur["fallbacks"]["mismatch"], 2);
   EXPECT_EQ(blur["fallbacks"]["breaker_open"], 4);
+  // A slow call kept its answer: it is not a fallback, and is counted on its own.
+  EXPECT_FALSE(blur["fallbacks"].contains("slow"));
+  EXPECT_EQ(blur["fallbacks"].size(), kFallbackCauseCount);
+  EXPECT_EQ(blur["slow_calls"], 6);
   EXPECT_EQ(blur["mismatches"], 2);
   EXPECT_EQ(blur["breaker"]["state"], "open");
-  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ms"], 250);
+  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ms"], 40);
+  EXPECT_EQ(blur["breaker"]["settings"]["slow_call_ns_per_pixel"], 12.5);
   EXPECT_EQ(blur["breaker"]["settings"]["window"], 100);
   EXPECT_EQ(blur["breaker"]["transitions"], nlohmann::json({{"closed->open", 1}}));
   EXPECT_EQ(blur["latency"]["rust"]["count"], 3);
@@ -134,6 +142,8 @@ TEST(ReportPrometheus, HasTheExpectedSamplesForASmallReport) {
           R"(switchyard_calls_total{component="gaussian_blur",route="rust"} 5)",
           R"(switchyard_calls_total{component="encode_png",route="legacy"} 0)",
           R"(switchyard_fallbacks_total{component="gaussian_blur",cause="breaker_open"} 4)",
+          R"(switchyard_slow_calls_total{component="gaussian_blur"} 6)",
+          R"(switchyard_slow_calls_total{component="encode_png"} 0)",
           R"(switchyard_mismatches_total{component="gaussian_blur"} 2)",
           R"(switchyard_breaker_state{component="gaussian_blur",state="open"} 1)",
           R"(switchyard_breaker_state{component="gaussian_blur",state="closed"} 0)",
@@ -148,6 +158,7 @@ TEST(ReportPrometheus, HasTheExpectedSamplesForASmallReport) {
       }) {
     EXPECT_TRUE(has_line(text, line)) << "missing: " << line << "\nin:\n" << text;
   }
+  EXPECT_EQ(occurrences(text, R"(cause="slow")"), 0u);
   // Only transitions that happened, only histograms of routes that were taken.
   EXPECT_EQ(occurrences(text, "switchyard_breaker_transitions_total{"), 1u);
   EXPECT_EQ(occurrences(text, R"(route="legacy",le=)"), 0u);
@@ -189,8 +200,8 @@ TEST(ReportPrometheus, EachFamilyIsDescribedOnceBeforeItsSamples) {
     }
     EXPECT_EQ(described.count(name), 1u) << "sample before its # TYPE: " << line;
   }
-  EXPECT_EQ(described.size(), 10u);
-  EXPECT_EQ(occurrences(text, "# HELP "), 10u);
+  EXPECT_EQ(described.size(), 11u);
+  EXPECT_EQ(occurrences(text, "# HELP "), 11u);
 }
 
 TEST(ReportPrometheus, LabelValuesAreEscaped) {

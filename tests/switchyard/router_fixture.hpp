@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -53,8 +54,18 @@ class RouterFixture : public ::testing::Test {
     return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed", {}}); };
   }
 
+  // The size every call states for the slow-call limit, counting how often it is asked.
+  std::function<std::uint64_t(const Pixels&)> call_size() {
+    return [this](const Pixels&) {
+      ++size_asks_;
+      return call_pixels_;
+    };
+  }
+
   ManualClock clock_;
-  int rust_calls_ = 0;  // runs of the fake Rust kernel
+  int rust_calls_ = 0;             // runs of the fake Rust kernel
+  std::uint64_t call_pixels_ = 0;  // the pixels each call reads and writes
+  int size_asks_ = 0;              // how often the router asked a call's size
   std::mutex log_mutex_;
   std::vector<std::string> log_;
 };

@@ -68,6 +68,10 @@ std::uint64_t fallbacks_of(Router& router, ComponentId id, FallbackCause cause) 
   return router.metrics().components()[id].fallbacks[static_cast<std::size_t>(cause)];
 }
 
+std::uint64_t slow_calls_of(Router& router, ComponentId id) {
+  return router.metrics().components()[id].slow_calls;
+}
+
 std::uint64_t all_fallbacks(Router& router, ComponentId id) {
   const std::vector<ComponentCounts> counts = router.metrics().components();
   std::uint64_t total = 0;
@@ -80,13 +84,14 @@ std::uint64_t transitions(Router& router, BreakerState from, BreakerState to) {
                                                          [static_cast<std::size_t>(to)];
 }
 
-// The calling thread's last decision, as "component mode route[ fallback]".
+// The calling thread's last decision, as "component mode route[ fallback][ (slow)]".
 std::string last_decision() {
   const Decision decision = Router::last_decision();
   std::string text = test_catalog().info(decision.component).name + " " +
                      std::string(to_string(decision.mode)) + " " +
                      std::string(to_string(decision.route));
   if (decision.fallback) text += " " + std::string(to_string(*decision.fallback));
+  if (decision.slow) text += " (slow)";
   return text;
 }
 
@@ -103,7 +108,8 @@ class RouterTest : public testing::RouterFixture {
         },
         [](const Pixels&, const Pixels&, std::uint32_t) -> std::optional<MismatchRecord> {
           return std::nullopt;
-        });
+        },
+        call_size());
   }
 
   static RustPixels answers() {
@@ -170,22 +176,47 @@ TEST_F(RouterTest, RustErrorsAndPanicsAreAnsweredByLegacyUntilTheBreakerOpens) {
   EXPECT_EQ(router->breaker_state(kCodec), BreakerState::kClosed);  // breakers are per component
 }
 
-TEST_F(RouterTest, SlowRustAnswerIsReplacedByLegacysAndFeedsTheBreaker) {
+TEST_F(RouterTest, SlowRustAnswerReachesTheCallerIsCountedAndFeedsTheBreaker) {
   Config config = config_in(Mode::kRust);
   config.components[kBlur].breaker.slow_call_rate = 0.5;
   auto router = make_router(std::move(config));
-  // slow_call is 100 ms: exactly at the budget is not slow.
-  EXPECT_EQ(call_blur(*router, takes(milliseconds(100))), rust_pixels());
-  EXPECT_EQ(call_blur(*router, takes(milliseconds(101))), legacy_pixels());
-  EXPECT_EQ(last_decision(), "blur rust rust slow");
-  EXPECT_EQ(fallbacks_of(*router, kBlur, FallbackCause::kSlow), 1u);
+  int legacy_calls = 0;
+  const std::function<Pixels()> counted_legacy = [&] {
+    ++legacy_calls;
+    return legacy_pixels();
+  };
+  // slow_call is 100 ms: exactly at the limit is not slow.
+  EXPECT_EQ(call_blur(*router, takes(milliseconds(100)), counted_legacy), rust_pixels());
+  EXPECT_EQ(last_decision(), "blur rust rust");
+  EXPECT_EQ(slow_calls_of(*router, kBlur), 0u);
 
-  call_blur(*router, takes(milliseconds(500)));
+  // Past it, Rust's answer is still the caller's: legacy never runs after Rust answered.
+  EXPECT_EQ(call_blur(*router, takes(milliseconds(101)), counted_legacy), rust_pixels());
+  EXPECT_EQ(last_decision(), "blur rust rust (slow)");
+  EXPECT_EQ(legacy_calls, 0);
+  EXPECT_EQ(slow_calls_of(*router, kBlur), 1u);
+  EXPECT_EQ(all_fallbacks(*router, kBlur), 0u);
+  EXPECT_EQ(log_lines_with("blur: a Rust call took 101.00 ms, over its slow-call limit of "
+                           "100.00 ms; its answer was kept"),
+            1);
+
+  EXPECT_EQ(call_blur(*router, takes(milliseconds(500)), counted_legacy), rust_pixels());
   EXPECT_EQ(router->breaker_state(kBlur), BreakerState::kClosed);  // 3 calls: under min_calls
-  call_blur(*router, takes(milliseconds(500)));                    // 3 of 4 slow
-  EXPECT_EQ(router->breaker_state(kBlur), BreakerState::kOpen);
-  EXPECT_EQ(fallbacks_of(*router, kBlur, FallbackCause::kSlow), 3u);
-  EXPECT_EQ(fallbacks_of(*router, kBlur, FallbackCause::kError), 0u);
+  EXPECT_EQ(call_blur(*router, takes(milliseconds(500)), counted_legacy), rust_pixels());
+  // 3 of 4 slow: over slow_call_rate, and the breaker sends calls to legacy.
+  ASSERT_EQ(router->breaker_state(kBlur), BreakerState::kOpen);
+  EXPECT_EQ(slow_calls_of(*router, kBlur), 3u);
+  EXPECT_EQ(legacy_calls, 0);
+  EXPECT_EQ(log_lines_with("a Rust call took"), 1);  // the first slow call only
+
+  rust_calls_ = 0;
+  EXPECT_EQ(call_blur(*router, takes(milliseconds(500)), counted_legacy), legacy_pixels());
+  EXPECT_EQ(last_decision(), "blur rust rust breaker_open");
+  EXPECT_EQ(rust_calls_, 0);
+  EXPECT_EQ(legacy_calls, 1);
+  EXPECT_EQ(fallbacks_of(*router, kBlur, FallbackCause::kBreakerOpen), 1u);
+  EXPECT_EQ(all_fallbacks(*router, kBlur), 1u);
+  EXPECT_EQ(slow_calls_of(*router, kBlur), 3u);
 }
 
 TEST_F(RouterTest, TrialCallsCloseTheBreakerAndEveryTransitionIsCountedAndLogged) {
@@ -324,7 +355,8 @@ TEST_F(RouterTest, ComponentWithoutARustPortIsCountedAsLegacy) {
   EXPECT_EQ(last_decision(), "legacy_only legacy legacy");
   const int answer = router->call<int>(
       kLegacyOnly, [] { return 42; }, [&]() -> RustResult<int> { return ++rust_calls_; },
-      [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; });
+      [](int, int, std::uint32_t) -> std::optional<MismatchRecord> { return std::nullopt; },
+      [](int) -> std::uint64_t { return 1; });
 
   EXPECT_EQ(answer, 42);
   EXPECT_EQ(rust_calls_, 0);

@@ -1,6 +1,6 @@
 // The one routing shape every facade shares: a port's call goes through the
-// process-wide switchyard router, which picks legacy or Rust as the config says and
-// compares the two in shadow mode.
+// process-wide switchyard router, which picks legacy or Rust as the config says,
+// compares the two in shadow mode and judges a Rust call slow by the port's size of it.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,8 @@ typename P::Answer route(const Input& input, const Args&... args) {
             P::compare(legacy_answer, rust_answer, tolerance);
         if (record) describe_input(*record, input);
         return record;
-      });
+      },
+      [&](const Answer& rust_answer) { return P::pixels(input, rust_answer); });
 }
 
 }  // namespace imgkit::routing

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "compare.hpp"
@@ -29,8 +30,22 @@ using legacy::Histogram;
 // A failed bridge status as the router reads it.
 switchyard::RustError rust_error(bridge::Status status);
 
+// How many pixels a call's input or answer holds, for the call's size (below). Encoded
+// files, histograms and levels are not pixels. An answer type without an overload here
+// does not compile: its size is a decision, not a default.
+template <class Sample>
+std::uint64_t pixel_count_of(const Raster<Sample>& image) {
+  return image.pixel_count();
+}
+inline std::uint64_t pixel_count_of(const DecodedImage& image) {
+  return std::visit([](const auto& raster) { return pixel_count_of(raster); }, image);
+}
+inline std::uint64_t pixel_count_of(const Bytes& /*encoded*/) { return 0; }
+inline std::uint64_t pixel_count_of(const std::vector<Histogram>& /*counts*/) { return 0; }
+inline std::uint64_t pixel_count_of(std::uint8_t /*level*/) { return 0; }
+
 // What every port shares: its component, its answer type and, unless it says otherwise,
-// the comparison for that type.
+// the comparison for that type and the call's size.
 template <Component C, class A>
 struct Port {
   static constexpr Component kComponent = C;
@@ -38,6 +53,14 @@ struct Port {
   static std::optional<switchyard::MismatchRecord> compare(const A& legacy, const A& rust,
                                                            std::uint32_t tolerance) {
     return compare_answers(legacy, rust, tolerance);
+  }
+  // The call's size for the slow-call limit (switchyard/slow_call.hpp): pixels read plus
+  // pixels written. A decoder: the decoded image's; an encoder: the input image's;
+  // histogram and otsu_level: the input's; filters, resize and rotation: input plus
+  // output.
+  template <class Input>
+  static std::uint64_t pixels(const Input& input, const A& answer) {
+    return pixel_count_of(input) + pixel_count_of(answer);
   }
 };
 

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -163,9 +165,21 @@ switchyard::Router& router() {
   return start_from_environment().router;
 }
 
-bool force_legacy_requested() {
+std::optional<bool> force_legacy_from_environment() {
   const char* value = std::getenv("IMGKIT_FORCE_LEGACY");
-  return value != nullptr && std::string_view(value) == "1";
+  if (value == nullptr) return false;
+  return switchyard::parse_switch(value);
+}
+
+bool force_legacy_requested() {
+  // One read of the variable: the value judged is the value named in the message.
+  const char* value = std::getenv("IMGKIT_FORCE_LEGACY");
+  if (value == nullptr) return false;
+  if (const std::optional<bool> requested = switchyard::parse_switch(value)) return *requested;
+  log_line("IMGKIT_FORCE_LEGACY=\"" + std::string(value) + "\" is not a value it accepts (" +
+           std::string(kForceLegacyAccepted) +
+           "); every component is routed to legacy, as if it were on");
+  return true;
 }
 
 }  // namespace imgkit::routing

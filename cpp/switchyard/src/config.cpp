@@ -2,11 +2,8 @@
 
 #include <toml++/toml.h>
 
-#include <cerrno>
 #include <cmath>
-#include <fstream>
 #include <sstream>
-#include <system_error>
 #include <utility>
 
 #include "switchyard/failpoint.hpp"
@@ -21,8 +18,8 @@ constexpr std::string_view kSwitchyardKeys = "reload_interval_ms, mismatch_log";
 constexpr std::string_view kComponentKeys =
     "mode, canary_percent, shadow_sample, tolerance, breaker";
 constexpr std::string_view kBreakerKeys =
-    "window, min_calls, failure_rate, slow_call_ms, slow_call_rate, open_ms, half_open_calls, "
-    "mismatch_is_failure, state";
+    "window, min_calls, failure_rate, slow_call_ms, slow_call_ns_per_pixel, slow_call_rate, "
+    "open_ms, half_open_calls, mismatch_is_failure, state";
 constexpr std::string_view kModeNames = "legacy, shadow, canary, rust";
 constexpr std::string_view kOverrideNames = "auto, forced_open, disabled";
 
@@ -246,6 +243,9 @@ void ConfigReader::read_failpoints(const toml::table& table, Config& config) con
     const std::string& actions = as<std::string>(node, dotted, "a string of actions").get();
     try {
       parse_failpoint_actions(actions);
+      // The blocking limit (failpoints::set_blocking_limit) holds here too: a table with
+      // `pause` is then a config error, not a fault the router refuses later and logs.
+      failpoints::check_blocking_limit(name, actions);
     } catch (const FailpointError& e) {
       fail(node.source(), dotted, e.what());
     }
@@ -323,7 +323,11 @@ void ConfigReader::read_breaker(const toml::table& table, const std::string& pre
     } else if (name == "failure_rate") {
       breaker.failure_rate = number_at(node, dotted, 0.0, 1.0, true);
     } else if (name == "slow_call_ms") {
-      breaker.slow_call = std::chrono::milliseconds(integer_at(node, dotted, 1, 3600000));
+      // 0 is allowed: with slow_call_ns_per_pixel the limit is then all per pixel (and
+      // with both 0, slow-call detection is off).
+      breaker.slow_call = std::chrono::milliseconds(integer_at(node, dotted, 0, 3600000));
+    } else if (name == "slow_call_ns_per_pixel") {
+      breaker.slow_call_ns_per_pixel = number_at(node, dotted, 0.0, 1e9, false);
     } else if (name == "slow_call_rate") {
       breaker.slow_call_rate = number_at(node, dotted, 0.0, 1.0, true);
     } else if (name == "open_ms") {
@@ -402,9 +406,33 @@ std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noe
   return std::nullopt;
 }
 
+std::optional<bool> parse_switch(std::string_view text) noexcept {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return false;  // empty, or only whitespace
+  text = text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+  const auto is = [text](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      // ASCII folding only: the words are ASCII, and a locale must not change the answer.
+      const char c = text[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != word[i]) return false;
+    }
+    return true;
+  };
+  for (std::string_view word : {"1", "true", "yes", "on"}) {
+    if (is(word)) return true;
+  }
+  for (std::string_view word : {"0", "false", "no", "off"}) {
+    if (is(word)) return false;
+  }
+  return std::nullopt;
+}
+
 bool operator==(const BreakerSettings& a, const BreakerSettings& b) noexcept {
   return a.window == b.window && a.min_calls == b.min_calls && a.failure_rate == b.failure_rate &&
-         a.slow_call == b.slow_call && a.slow_call_rate == b.slow_call_rate && a.open == b.open &&
+         a.slow_call == b.slow_call && a.slow_call_ns_per_pixel == b.slow_call_ns_per_pixel &&
+         a.slow_call_rate == b.slow_call_rate && a.open == b.open &&
          a.half_open_calls == b.half_open_calls && a.mismatch_is_failure == b.mismatch_is_failure &&
          a.state == b.state;
 }
@@ -451,23 +479,6 @@ Config parse_config(std::string_view text, std::string_view source, const Catalo
                       std::string(error.description()));
   }
   return ConfigReader(source, catalog).read(root);
-}
-
-Config load_config_file(const std::string& path, const Catalog& catalog) {
-  std::ifstream file(path, std::ios::binary);
-  std::string text;
-  // istream::read turns a failing read (a directory, an I/O error) into badbit, where
-  // istreambuf_iterator would just see an early end of file.
-  char chunk[4096];
-  while (file.read(chunk, sizeof chunk) || file.gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(file.gcount()));
-  }
-  if (!file.is_open() || file.bad()) {
-    const int error = errno;
-    throw ConfigError(path, 0, 0, "",
-                      "cannot read the file: " + std::generic_category().message(error));
-  }
-  return parse_config(text, path, catalog);
 }
 
 }  // namespace switchyard

@@ -1,24 +1,20 @@
 #include "switchyard/config_watcher.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 namespace switchyard {
 namespace {
 
-// The file's bytes, or nullopt with `error` set when it cannot be read.
+// The file's bytes, or nullopt with `error` set when they cannot be used: the same
+// rules as at start (read_config_file), so a file that grew past the limit or became
+// a FIFO is a rejected reload, and the last good config keeps running.
 std::optional<std::string> read_bytes(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read the file: " + std::strerror(errno);
+  try {
+    return read_config_file(path);
+  } catch (const ConfigError& e) {
+    error = e.what();
     return std::nullopt;
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return std::move(bytes).str();
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include "switchyard/failpoint.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -104,6 +106,34 @@ FailAction parse_action(std::string_view text) {
   return parsed;
 }
 
+// The blocking limit in milliseconds, negative while none is set. Read when failpoints
+// are configured, never when one fires.
+std::atomic<std::int64_t> g_blocking_limit_ms{-1};
+
+// Refuses `actions` (parsed) that could block a thread past the blocking limit.
+void check_blocking(std::string_view name, std::string_view actions,
+                    const std::vector<FailAction>& parsed) {
+  const std::int64_t limit = g_blocking_limit_ms.load(std::memory_order_relaxed);
+  if (limit < 0) return;
+  const std::string entry = std::string(name) + "=" + std::string(actions) + ": ";
+  const std::string instead = "; use sleep(ms) up to " + std::to_string(limit);
+  for (const FailAction& action : parsed) {
+    if (action.task == FailTask::kPause) {
+      throw FailpointError(entry +
+                           "pause would block this run forever (its failpoints are set once, "
+                           "never reconfigured)" +
+                           instead);
+    }
+    const bool waits = action.task == FailTask::kSleep || action.task == FailTask::kDelay;
+    if (waits && action.duration.count() > limit) {
+      const std::string ms = std::to_string(action.duration.count());
+      throw FailpointError(entry + (action.task == FailTask::kSleep ? "sleep(" : "delay(") + ms +
+                           ") would block " + ms + " ms, over this run's limit of " +
+                           std::to_string(limit) + " ms" + instead);
+    }
+  }
+}
+
 // A configured C++ failpoint. Immutable but for the remaining counts.
 struct ActiveFailpoint {
   ActiveFailpoint(std::string text, std::vector<FailAction> parsed)
@@ -180,6 +210,7 @@ class Registry {
   void configure(const std::string& name, const std::string& actions) {
     require_compiled_in();
     std::vector<FailAction> parsed = parse_failpoint_actions(actions);
+    check_blocking(name, actions, parsed);
     const std::lock_guard lock(mutex_);
     require_known_locked(name);
     configure_locked(name, actions, std::move(parsed));
@@ -307,7 +338,9 @@ class Registry {
 
   std::vector<FailpointSetting> checked(std::vector<FailpointSetting> settings) const {
     if (!settings.empty()) require_compiled_in();
-    for (const FailpointSetting& setting : settings) parse_failpoint_actions(setting.actions);
+    for (const FailpointSetting& setting : settings) {
+      check_blocking(setting.name, setting.actions, parse_failpoint_actions(setting.actions));
+    }
     const std::lock_guard lock(mutex_);
     for (const FailpointSetting& setting : settings) require_known_locked(setting.name);
     return settings;
@@ -416,6 +449,21 @@ void set_config_layer(const std::vector<FailpointSetting>& settings) {
   Registry::instance().set_config_layer(settings);
 }
 std::map<std::string, std::string> configured() { return Registry::instance().configured(); }
+
+void set_blocking_limit(std::optional<std::chrono::milliseconds> max_block) {
+  g_blocking_limit_ms.store(max_block ? std::max<std::int64_t>(max_block->count(), 0) : -1,
+                            std::memory_order_relaxed);
+}
+
+std::optional<std::chrono::milliseconds> blocking_limit() {
+  const std::int64_t limit = g_blocking_limit_ms.load(std::memory_order_relaxed);
+  if (limit < 0) return std::nullopt;
+  return std::chrono::milliseconds(limit);
+}
+
+void check_blocking_limit(std::string_view name, std::string_view actions) {
+  check_blocking(name, actions, parse_failpoint_actions(actions));
+}
 
 }  // namespace failpoints
 }  // namespace switchyard

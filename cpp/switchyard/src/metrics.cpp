@@ -25,8 +25,6 @@ std::string_view to_string(FallbackCause cause) noexcept {
       return "error";
     case FallbackCause::kPanic:
       return "panic";
-    case FallbackCause::kSlow:
-      return "slow";
     case FallbackCause::kMismatch:
       return "mismatch";
     case FallbackCause::kBreakerOpen:
@@ -269,6 +267,7 @@ std::vector<ComponentCounts> Metrics::components() const {
         for (std::size_t c = 0; c < kFallbackCauseCount; ++c) {
           counts.fallbacks[c] += slot(fallback_slot(static_cast<FallbackCause>(c)));
         }
+        counts.slow_calls += slot(kSlowCallSlot);
       }
     }
   }

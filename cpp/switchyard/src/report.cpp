@@ -63,6 +63,7 @@ Json breaker_json(const ComponentReport& component) {
                 {"min_calls", settings.min_calls},
                 {"failure_rate", settings.failure_rate},
                 {"slow_call_ms", settings.slow_call.count()},
+                {"slow_call_ns_per_pixel", settings.slow_call_ns_per_pixel},
                 {"slow_call_rate", settings.slow_call_rate},
                 {"open_ms", settings.open.count()},
                 {"half_open_calls", settings.half_open_calls},
@@ -102,6 +103,7 @@ Json component_json(const ComponentReport& component) {
               {"tolerance", settings.tolerance},
               {"calls", std::move(calls)},
               {"fallbacks", std::move(fallbacks)},
+              {"slow_calls", counts.slow_calls},
               {"mismatches", counts.mismatches},
               {"recent_mismatches", std::move(recent)},
               {"breaker", breaker_json(component)},
@@ -184,6 +186,11 @@ void write_counts(std::string& out, const Report& report) {
                    {{"component", c.name}, {"cause", to_string(static_cast<FallbackCause>(f))}},
                    c.counts.fallbacks[f]);
     }
+  }
+  write_family(out, "switchyard_slow_calls_total", "counter",
+               "Rust calls slower than the slow-call limit; their answers were kept.");
+  for (const ComponentReport& c : report.components) {
+    write_sample(out, "switchyard_slow_calls_total", {{"component", c.name}}, c.counts.slow_calls);
   }
   write_family(out, "switchyard_mismatches_total", "counter",
                "Shadow comparisons where Rust's output differed from legacy's.");

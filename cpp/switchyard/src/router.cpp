@@ -1,6 +1,7 @@
 #include "switchyard/router.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -38,6 +39,14 @@ std::uint64_t next_keyless_hash() noexcept {
   return mix(++sequence);
 }
 
+// "12.3 ms": a slow call and its limit, told apart even when they round to the same
+// whole millisecond.
+std::string milliseconds_text(Duration duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f ms", static_cast<double>(duration.count()) / 1e6);
+  return text;
+}
+
 }  // namespace
 
 Router::Router(Catalog catalog, Config config, RouterOptions options)
@@ -48,7 +57,8 @@ Router::Router(Catalog catalog, Config config, RouterOptions options)
       log_(std::move(options.log)),
       metrics_(catalog_.size(), config.mismatch_log_size),
       fallback_logged_(
-          std::make_unique<std::array<std::atomic<bool>, kFallbackCauseCount>[]>(catalog_.size())) {
+          std::make_unique<std::array<std::atomic<bool>, kFallbackCauseCount>[]>(catalog_.size())),
+      slow_call_logged_(std::make_unique<std::atomic<bool>[]>(catalog_.size())) {
   if (!log_) {
     log_ = [](const std::string& line) { std::cerr << "switchyard: " << line << '\n'; };
   }
@@ -104,7 +114,7 @@ const Router::Snapshot* Router::install(Config config) {
     plan.canary_threshold = share_threshold(settings.canary_percent / 100.0);
     plan.shadow_threshold = share_threshold(settings.shadow_sample);
     plan.tolerance = settings.tolerance;
-    plan.slow_call = settings.breaker.slow_call;
+    plan.slow_call = SlowCallLimit(settings.breaker);
     plan.mismatch_is_failure = settings.breaker.mismatch_is_failure;
     snapshot->plans.push_back(plan);
   }
@@ -190,6 +200,16 @@ void Router::count_fallback(ComponentId id, Mode mode, Route route, FallbackCaus
     log_(catalog_.info(id).name + ": legacy answered in place of Rust (" +
          std::string(to_string(cause)) + "): " + message +
          " [further ones are counted, not logged]");
+  }
+}
+
+void Router::count_slow_call(ComponentId id, Duration elapsed, Duration limit) {
+  metrics_.count_slow_call(id);
+  tls_last_decision_.slow = true;
+  if (!slow_call_logged_[id].exchange(true, std::memory_order_relaxed)) {
+    log_(catalog_.info(id).name + ": a Rust call took " + milliseconds_text(elapsed) +
+         ", over its slow-call limit of " + milliseconds_text(limit) +
+         "; its answer was kept [further slow calls are counted, not logged]");
   }
 }
 

@@ -14,12 +14,13 @@
 //   }
 //   std::cout << switchyard::to_json(imgkit::routing::router().report());
 //
-// IMGKIT_FORCE_LEGACY=1 in the environment routes every component to legacy, whatever
-// the file says (the kill switch).
+// IMGKIT_FORCE_LEGACY=1 (or true, yes, on) in the environment routes every component to
+// legacy, whatever the file says (the kill switch).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "switchyard/config.hpp"
 #include "switchyard/route_key.hpp"
@@ -53,7 +54,20 @@ void start_with_defaults();
 // why, and is re-read until it is fixed; an invalid FAILPOINTS is logged and ignored).
 switchyard::Router& router();
 
-// True when IMGKIT_FORCE_LEGACY is set to 1 (read once, when routing starts).
+// The values IMGKIT_FORCE_LEGACY accepts, for messages about one it does not.
+inline constexpr std::string_view kForceLegacyAccepted =
+    "1, true, yes or on to force legacy; 0, false, no, off or empty not to (any case)";
+
+// The kill switch as the environment sets it: true/false, or nullopt when
+// IMGKIT_FORCE_LEGACY holds a value that is not one of the accepted words
+// (kForceLegacyAccepted lists them). Unset is false.
+std::optional<bool> force_legacy_from_environment();
+
+// Whether routing must keep every component on legacy (read when routing starts). An
+// invalid IMGKIT_FORCE_LEGACY counts as set, after one line on stderr saying so: an
+// operator who set the kill switch meant to pull it, and a library fails safe toward
+// legacy. A program that would rather refuse such a value checks
+// force_legacy_from_environment() first.
 bool force_legacy_requested();
 
 }  // namespace imgkit::routing

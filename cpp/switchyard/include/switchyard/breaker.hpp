@@ -9,7 +9,7 @@
 //
 //   if (breaker.try_acquire()) {
 //     ... call Rust, time it ...
-//     breaker.record(CallResult{!ok, elapsed > settings.slow_call});
+//     breaker.record(CallResult{!ok, slow});  // slow: past the slow-call limit (slow_call.hpp)
 //   } else {
 //     ... answer from legacy: fallback cause "breaker_open" ...
 //   }

@@ -45,12 +45,24 @@ enum class BreakerOverride : std::uint8_t {
 std::string_view to_string(BreakerOverride value) noexcept;
 std::optional<BreakerOverride> parse_breaker_override(std::string_view name) noexcept;
 
-// A count-based circuit breaker, as resilience4j's.
+// An on/off switch as operators write it (a kill switch in the environment): 1, true,
+// yes, on are true; 0, false, no, off and the empty string are false; any case, with
+// surrounding whitespace ignored. Anything else is nullopt: a value the operator meant
+// something by, which the caller must not guess at.
+std::optional<bool> parse_switch(std::string_view text) noexcept;
+
+// A count-based circuit breaker, as resilience4j's. A Rust call is slow when it takes
+// longer than slow_call + slow_call_ns_per_pixel x the pixels it reads and writes
+// (switchyard/slow_call.hpp); both 0 turns slow-call detection off. The defaults leave
+// about twice the time of the heaviest healthy call per pixel measured (a PNG encode of
+// a smooth 8K image, ~165 ns a pixel), so only a call several times slower than a
+// healthy one counts; README.md "The circuit breaker" has the numbers.
 struct BreakerSettings {
   std::uint32_t window = 100;                // recent Rust calls the rates are computed over
   std::uint32_t min_calls = 20;              // no decision before this many calls in the window
   double failure_rate = 0.5;                 // open when failures / calls >= this
-  std::chrono::milliseconds slow_call{250};  // a Rust call slower than this is slow
+  std::chrono::milliseconds slow_call{100};  // slow_call_ms: the slow-call limit's fixed part
+  double slow_call_ns_per_pixel = 300.0;     // its part per pixel of the call
   double slow_call_rate = 1.0;               // open when slow calls / calls >= this
   std::chrono::milliseconds open{30000};     // stay open this long, then half-open
   std::uint32_t half_open_calls = 5;         // trial calls in half-open
@@ -124,7 +136,17 @@ Config default_config(const Catalog& catalog);
 // ConfigError.
 Config parse_config(std::string_view text, std::string_view source, const Catalog& catalog);
 
-// Reads and parses the file at `path`; an unreadable file is a ConfigError too.
+// The most bytes a config file may hold. A routing config is a few KB; the bound keeps a
+// wrong path (a log file, a device that never ends) from being read into memory.
+inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{4} << 20;  // 4 MiB
+
+// The bytes of the config file at `path`. Throws ConfigError naming the file when it is
+// not a regular file (a directory, FIFO, socket or device is refused by its type, before
+// it is read), cannot be read, or holds more than kMaxConfigFileBytes (reading stops
+// there, however large the file claims to be or grows while it is read).
+std::string read_config_file(const std::string& path);
+
+// Reads (read_config_file) and parses the file at `path`.
 Config load_config_file(const std::string& path, const Catalog& catalog);
 
 }  // namespace switchyard

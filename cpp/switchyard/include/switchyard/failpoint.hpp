@@ -185,5 +185,20 @@ void set_config_layer(const std::vector<FailpointSetting>& settings);
 // What is configured now, by name (for status output and tests).
 std::map<std::string, std::string> configured();
 
+// The longest a failpoint may block a thread, for a process nothing reconfigures: a
+// one-shot command reads its failpoints once and never watches its config, so `pause`
+// there blocks forever. While a limit is set, configuring `pause`, or a `sleep` or `delay`
+// longer than the limit, is refused with FailpointError by every path: configure,
+// apply_spec, both layers, and a config file's [failpoints] table (parse_config). What
+// is already configured stays. nullopt (the default) lifts the limit.
+//
+//   switchyard::failpoints::set_blocking_limit(std::chrono::seconds(60));
+void set_blocking_limit(std::optional<std::chrono::milliseconds> max_block);
+std::optional<std::chrono::milliseconds> blocking_limit();
+
+// Throws FailpointError, naming `name` and the action, when `actions` could block a thread
+// past the blocking limit (never while none is set), or when they do not parse.
+void check_blocking_limit(std::string_view name, std::string_view actions);
+
 }  // namespace failpoints
 }  // namespace switchyard

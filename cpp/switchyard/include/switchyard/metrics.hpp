@@ -1,8 +1,9 @@
 // switchyard::Metrics — what each component's calls did, counted without contention.
 //
-// Per component: calls by route, fallbacks by cause, shadow mismatches (with a bounded
-// log of the most recent ones), breaker transitions and latency histograms per route;
-// plus config reloads. Reports (report.hpp) export them as Prometheus text and JSON.
+// Per component: calls by route, fallbacks by cause, slow Rust calls, shadow mismatches
+// (with a bounded log of the most recent ones), breaker transitions and latency
+// histograms per route; plus config reloads. Reports (report.hpp) export them as Prometheus text
+// and JSON.
 //
 // The call path never takes a lock and never writes a cache line another thread
 // writes: every thread owns a shard of counters, which only it writes (a relaxed load
@@ -40,9 +41,10 @@ enum class Route : std::uint8_t {
 inline constexpr std::size_t kRouteCount = 3;
 std::string_view to_string(Route route) noexcept;  // "legacy", "rust", "shadow"
 
-// Why legacy answered a call that wanted Rust's answer.
-enum class FallbackCause : std::uint8_t { kError, kPanic, kSlow, kMismatch, kBreakerOpen };
-inline constexpr std::size_t kFallbackCauseCount = 5;
+// Why legacy answered a call that wanted Rust's answer. A slow Rust call is not one of
+// them: its answer is kept (it is counted apart, and feeds the breaker's slow-call rate).
+enum class FallbackCause : std::uint8_t { kError, kPanic, kMismatch, kBreakerOpen };
+inline constexpr std::size_t kFallbackCauseCount = 4;
 std::string_view to_string(FallbackCause cause) noexcept;  // "error", ..., "breaker_open"
 
 // One shadow comparison that failed.
@@ -78,6 +80,9 @@ struct LatencyHistogram {
 struct ComponentCounts {
   std::array<std::uint64_t, kRouteCount> calls{};
   std::array<std::uint64_t, kFallbackCauseCount> fallbacks{};
+  // Rust calls (rust or shadow route) slower than the component's slow-call limit;
+  // their answers were kept.
+  std::uint64_t slow_calls = 0;
   std::uint64_t mismatches = 0;
   std::array<LatencyHistogram, kRouteCount> latency{};
   // transitions[from][to], indexed by BreakerState.
@@ -113,6 +118,7 @@ class Metrics {
   void count_fallback(ComponentId id, FallbackCause cause) noexcept {
     bump(local_counter(id, fallback_slot(cause)));
   }
+  void count_slow_call(ComponentId id) noexcept { bump(local_counter(id, kSlowCallSlot)); }
   void record_mismatch(ComponentId id, MismatchRecord record);
   void count_transition(ComponentId id, BreakerState from, BreakerState to) noexcept;
   void count_reload(bool ok) noexcept;
@@ -128,18 +134,18 @@ class Metrics {
   Reloads reloads() const noexcept;
 
  private:
-  // Per component: calls by route, fallbacks by cause, then per route the latency
-  // buckets and the latency sum in nanoseconds.
+  // Per component: calls by route, fallbacks by cause, slow calls, then per route the
+  // latency buckets and the latency sum in nanoseconds.
   static constexpr std::size_t kLatencySlots = kLatencyBucketCount + 1;
-  static constexpr std::size_t kSlotsPerComponent =
-      kRouteCount + kFallbackCauseCount + kRouteCount * kLatencySlots;
+  static constexpr std::size_t kSlowCallSlot = kRouteCount + kFallbackCauseCount;
+  static constexpr std::size_t kFirstLatencySlot = kSlowCallSlot + 1;
+  static constexpr std::size_t kSlotsPerComponent = kFirstLatencySlot + kRouteCount * kLatencySlots;
   static constexpr std::size_t route_slot(Route route) { return static_cast<std::size_t>(route); }
   static constexpr std::size_t fallback_slot(FallbackCause cause) {
     return kRouteCount + static_cast<std::size_t>(cause);
   }
   static constexpr std::size_t latency_slot(Route route, std::size_t bucket) {
-    return kRouteCount + kFallbackCauseCount + static_cast<std::size_t>(route) * kLatencySlots +
-           bucket;
+    return kFirstLatencySlot + static_cast<std::size_t>(route) * kLatencySlots + bucket;
   }
 
   // Frees a shard's counters, which are allocated on whole cache lines of their own so

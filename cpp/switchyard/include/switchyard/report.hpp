@@ -11,7 +11,7 @@
 //         "mode", "requested_mode", "rust_port", "canary_percent", "shadow_sample",
 //         "tolerance",
 //         "calls": {"legacy","rust","shadow"},
-//         "fallbacks": {"error","panic","slow","mismatch","breaker_open"},
+//         "fallbacks": {"error","panic","mismatch","breaker_open"}, "slow_calls",
 //         "mismatches", "recent_mismatches": [{...}],
 //         "breaker": { "state", "settings": {...}, "transitions": {"closed->open": n, ...} },
 //         "latency": { "<route>": {"count", "p50_ms", "p90_ms", "p99_ms", "sum_ms"} } } } }

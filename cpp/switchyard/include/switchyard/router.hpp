@@ -1,8 +1,9 @@
 // switchyard::Router — sends each call of a component to legacy or to Rust.
 //
-// A facade hands the router both implementations and a comparator; the router reads the
-// published config snapshot (one atomic load), picks a route for the component's mode,
-// guards the Rust side with the component's circuit breaker and counts what happened:
+// A facade hands the router both implementations, a comparator and the call's size; the
+// router reads the published config snapshot (one atomic load), picks a route for the
+// component's mode, guards the Rust side with the component's circuit breaker and counts
+// what happened:
 //
 //   Image gaussian_blur(const Image& src, float sigma) {
 //     return router.call<Image>(
@@ -10,13 +11,24 @@
 //         [&] { return legacy::gaussian_blur(src, sigma); },            // T()
 //         [&]() -> RustResult<Image> { ... bridge call ... },           // RustResult<T>()
 //         [&](const Image& a, const Image& b, std::uint32_t tolerance)  // optional<Mismatch>
-//         { return compare_answers(a, b, tolerance); });
+//         { return compare_answers(a, b, tolerance); },
+//         [&](const Image& out)                                         // std::uint64_t
+//         { return src.pixel_count() + out.pixel_count(); });
 //   }
 //
 // Modes: legacy (legacy answers), shadow (legacy answers; a sampled share of calls also
 // runs Rust and compares), canary (canary_percent of calls take the rust route, sticky
-// per RouteKeyScope key), rust (Rust answers; an error, panic, slow call or open breaker
-// is answered by legacy instead and counted as a fallback by cause).
+// per RouteKeyScope key), rust (Rust answers; an error, a panic or an open breaker is
+// answered by legacy instead and counted as a fallback by cause).
+//
+// A slow Rust call — longer than slow_call_ms + slow_call_ns_per_pixel x the pixels it
+// reads and writes (slow_call.hpp) — keeps its answer: legacy never runs after Rust has
+// answered, since that would only make the caller wait longer. It is counted
+// (ComponentCounts::slow_calls) and recorded to the breaker as slow, so a consistently
+// slow Rust side opens the breaker through slow_call_rate and calls then go to legacy
+// (as resilience4j's slow-call threshold does). There is no per-call deadline. A failed
+// Rust call is recorded as a failure only: with no answer its size is unknown, and the
+// failure is already the evidence.
 //
 // An input error (RustFailure::kInputError: the caller's bad argument) is not a Rust
 // failure: legacy is asked, so the caller gets exactly legacy's error.
@@ -33,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -43,6 +56,7 @@
 #include "switchyard/metrics.hpp"
 #include "switchyard/report.hpp"
 #include "switchyard/route_key.hpp"
+#include "switchyard/slow_call.hpp"
 
 namespace switchyard {
 
@@ -71,6 +85,7 @@ struct Decision {
   Mode mode = Mode::kLegacy;  // the component's mode in the snapshot the call used
   Route route = Route::kLegacy;
   std::optional<FallbackCause> fallback;  // set when legacy answered in Rust's place
+  bool slow = false;  // Rust ran slower than its slow-call limit (its answer was kept)
 };
 
 struct RouterOptions {
@@ -113,9 +128,11 @@ class Router {
 
   // Routes one call. `legacy` returns T (or throws the caller's error); `rust` returns
   // RustResult<T>; `compare(legacy_answer, rust_answer, tolerance)` returns a
-  // MismatchRecord when they differ beyond the tolerance.
-  template <class T, class Legacy, class Rust, class Compare>
-  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare);
+  // MismatchRecord when they differ beyond the tolerance; `pixels(rust_answer)` returns
+  // the call's size for the slow-call limit, the pixels it reads plus those it writes
+  // (asked only of a Rust answer that took longer than slow_call_ms; must not throw).
+  template <class T, class Legacy, class Rust, class Compare, class Pixels>
+  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels);
 
   // Routes a call of a component with no Rust port: always legacy, still counted.
   template <class T, class Legacy>
@@ -129,7 +146,7 @@ class Router {
     std::uint64_t canary_threshold = 0;  // take Rust when a call's 53-bit hash < this
     std::uint64_t shadow_threshold = 0;  // run the shadow when a call's 53-bit hash < this
     std::uint32_t tolerance = 0;
-    Duration slow_call{0};
+    SlowCallLimit slow_call;
     bool mismatch_is_failure = false;
   };
   struct Snapshot {
@@ -152,6 +169,8 @@ class Router {
   }
   void count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
                       const std::string& message);
+  // Counts a Rust call slower than `limit` (after note(): it marks the decision slow).
+  void count_slow_call(ComponentId id, Duration elapsed, Duration limit);
   Duration since(TimePoint start) const noexcept { return clock_->now() - start; }
   // Runs one step of a call the breaker permitted (the Rust call, or comparing answers).
   // A C++ exception there is the facade's own (std::bad_alloc for an output buffer, say)
@@ -174,15 +193,16 @@ class Router {
 
   template <class T, class Legacy>
   T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
-  template <class T, class Legacy, class Rust, class Compare>
+  template <class T, class Legacy, class Rust, class Compare, class Pixels>
   [[gnu::noinline]] T run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                                 Compare& compare);
+                                 Compare& compare, Pixels& pixels);
   template <class T, class Legacy>
   [[gnu::noinline]] T timed_legacy(ComponentId id, Legacy& legacy);
-  template <class T, class Legacy, class Rust>
-  T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust);
-  template <class T, class Legacy, class Rust, class Compare>
-  T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Compare& compare);
+  template <class T, class Legacy, class Rust, class Pixels>
+  T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Pixels& pixels);
+  template <class T, class Legacy, class Rust, class Compare, class Pixels>
+  T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Compare& compare,
+               Pixels& pixels);
 
   static inline thread_local Decision tls_last_decision_{};
 
@@ -193,9 +213,11 @@ class Router {
   std::function<void(const std::string&)> log_;
   Metrics metrics_;
   std::vector<std::unique_ptr<CircuitBreaker>> breakers_;  // by ComponentId
-  // The first fallback of each (component, cause) is logged with its message; later ones
-  // are only counted, so a failing kernel cannot flood the log.
+  // The first fallback of each (component, cause) and the first slow call of each
+  // component are logged with their message; later ones are only counted, so a failing
+  // kernel cannot flood the log.
   std::unique_ptr<std::array<std::atomic<bool>, kFallbackCauseCount>[]> fallback_logged_;
+  std::unique_ptr<std::atomic<bool>[]> slow_call_logged_;
 
   std::atomic<const Snapshot*> snapshot_{nullptr};
   std::atomic<std::uint64_t> version_{0};
@@ -210,27 +232,27 @@ class Router {
 
 // ---------------------------------------------------------------------------------------
 
-template <class T, class Legacy, class Rust, class Compare>
-T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare) {
+template <class T, class Legacy, class Rust, class Compare, class Pixels>
+T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels) {
   const RoutePlan& plan = current().plans[id];
   // Legacy first and alone: the route most calls take costs one compare.
   if (__builtin_expect(plan.mode == Mode::kLegacy, 1)) {
     return run_legacy<T>(id, Mode::kLegacy, legacy);
   }
-  return run_routed<T>(id, plan, legacy, rust, compare);
+  return run_routed<T>(id, plan, legacy, rust, compare, pixels);
 }
 
-template <class T, class Legacy, class Rust, class Compare>
+template <class T, class Legacy, class Rust, class Compare, class Pixels>
 T Router::run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                     Compare& compare) {
+                     Compare& compare, Pixels& pixels) {
   switch (plan.mode) {
     case Mode::kShadow:
-      return run_shadow<T>(id, plan, legacy, rust, compare);
+      return run_shadow<T>(id, plan, legacy, rust, compare, pixels);
     case Mode::kCanary:
-      if (takes_canary(plan)) return run_rust<T>(id, plan, legacy, rust);
+      if (takes_canary(plan)) return run_rust<T>(id, plan, legacy, rust, pixels);
       return run_legacy<T>(id, Mode::kCanary, legacy);
     case Mode::kRust:
-      return run_rust<T>(id, plan, legacy, rust);
+      return run_rust<T>(id, plan, legacy, rust, pixels);
     case Mode::kLegacy:
       break;
   }
@@ -257,8 +279,9 @@ T Router::timed_legacy(ComponentId id, Legacy& legacy) {
   return answer;
 }
 
-template <class T, class Legacy, class Rust>
-T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust) {
+template <class T, class Legacy, class Rust, class Pixels>
+T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                   Pixels& pixels) {
   const TimePoint start = clock_->now();
   metrics_.count_call(id, Route::kRust);
   note(id, plan.mode, Route::kRust);
@@ -281,13 +304,14 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   if (!attempted)
     return fall_back(FallbackCause::kError, "exception around the Rust call: " + exception);
   RustResult<T>& result = *attempted;
-  const Duration elapsed = since(start);
-  const bool slow = elapsed > plan.slow_call;
   if (auto* answer = std::get_if<T>(&result)) {
-    breaker.record(CallResult{false, slow});
-    // A Rust answer past the component's latency budget is treated like a failed one:
-    // the caller gets legacy's behaviour while the breaker gathers the evidence.
-    if (slow) return fall_back(FallbackCause::kSlow, "slower than slow_call_ms");
+    const Duration elapsed = since(start);
+    const std::optional<Duration> limit =
+        plan.slow_call.exceeded(elapsed, [&] { return pixels(std::as_const(*answer)); });
+    // A slow answer is still the answer: asking legacy now would only add its time to
+    // what the caller already waited. The breaker gathers the evidence instead.
+    breaker.record(CallResult{false, limit.has_value()});
+    if (limit) count_slow_call(id, elapsed, *limit);
     metrics_.record_latency(id, Route::kRust, elapsed);  // Rust answered: no clock read more
     return std::move(*answer);
   }
@@ -302,20 +326,20 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
       throw;
     }
     // Legacy accepted what Rust rejected: a Rust defect, not the caller's.
-    breaker.record(CallResult{true, slow});
+    breaker.record(CallResult{true, false});
     count_fallback(id, plan.mode, Route::kRust, FallbackCause::kError,
                    "Rust rejected an input legacy accepts: " + error.message);
     return answered(std::move(*legacy_answer));
   }
-  breaker.record(CallResult{true, slow});
+  breaker.record(CallResult{true, false});
   return fall_back(
       error.kind == RustFailure::kPanic ? FallbackCause::kPanic : FallbackCause::kError,
       error.message);
 }
 
-template <class T, class Legacy, class Rust, class Compare>
+template <class T, class Legacy, class Rust, class Compare, class Pixels>
 T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                     Compare& compare) {
+                     Compare& compare, Pixels& pixels) {
   const TimePoint start = clock_->now();
   metrics_.count_call(id, Route::kShadow);
   note(id, Mode::kShadow, Route::kShadow);
@@ -340,8 +364,10 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
     return answered();
   }
   RustResult<T>& result = *attempted;
-  const bool slow = since(rust_start) > plan.slow_call;
   if (auto* rust_answer = std::get_if<T>(&result)) {
+    const Duration rust_elapsed = since(rust_start);
+    const std::optional<Duration> limit =
+        plan.slow_call.exceeded(rust_elapsed, [&] { return pixels(std::as_const(*rust_answer)); });
     std::optional<std::optional<MismatchRecord>> compared = attempt(
         breaker, [&] { return compare(answer, *rust_answer, plan.tolerance); }, exception);
     if (!compared) {
@@ -350,7 +376,7 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
       return answered();
     }
     std::optional<MismatchRecord>& mismatch = *compared;
-    breaker.record(CallResult{mismatch.has_value() && plan.mismatch_is_failure, slow});
+    breaker.record(CallResult{mismatch.has_value() && plan.mismatch_is_failure, limit.has_value()});
     if (mismatch) {
       mismatch->when = std::chrono::system_clock::now();
       const std::string message = "output differs from legacy's by up to " +
@@ -358,15 +384,13 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
                                   mismatch->input_digest + ")";
       metrics_.record_mismatch(id, std::move(*mismatch));
       count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kMismatch, message);
-    } else if (slow) {
-      count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kSlow,
-                     "slower than slow_call_ms");
     }
+    if (limit) count_slow_call(id, rust_elapsed, *limit);
     return answered();
   }
   // Legacy accepted this input, so a Rust rejection of it is a Rust failure too.
   const RustError& error = std::get<RustError>(result);
-  breaker.record(CallResult{true, slow});
+  breaker.record(CallResult{true, false});
   count_fallback(id, Mode::kShadow, Route::kShadow,
                  error.kind == RustFailure::kPanic ? FallbackCause::kPanic : FallbackCause::kError,
                  error.message);
