@@ -45,10 +45,7 @@ constexpr int kExitUsageError = 2;
 
 constexpr const char* kCommands[] = {"process", "status", "parity"};
 
-// Sizes on the command line are in MiB; the defaults are generous for photos and
-// scans, small enough that a hostile input cannot take the machine down.
-constexpr std::uint64_t kDefaultMaxInputMb = 256;
-constexpr std::uint64_t kDefaultMaxImageMb = 512;
+// Limits on the command line are in MiB, as in the config's [imgkit] table.
 constexpr std::uint64_t kMaxLimitMb = 1 << 20;  // 1 TiB: a typo, not a limit
 
 std::optional<std::string> given(const std::string& option) {
@@ -107,8 +104,8 @@ int main(int argc, char** argv) {
   imgkit::cli::ProcessOptions process;
   std::string process_config;
   std::string format_name;
-  std::uint64_t max_input_mb = kDefaultMaxInputMb;
-  std::uint64_t max_image_mb = kDefaultMaxImageMb;
+  std::uint64_t max_input_mb = 0;  // 0: the config's [imgkit] value, else its default
+  std::uint64_t max_image_mb = 0;
   auto* process_cmd = app.add_subcommand("process", "Apply operations to an image, in order");
   process_cmd
       ->add_option("INPUT", process.input,
@@ -126,13 +123,14 @@ int main(int argc, char** argv) {
   process_cmd->add_option("--metrics-json", process.metrics_json,
                           "write the routing metrics as JSON to this file at exit");
   process_cmd
-      ->add_option("--max-input-mb", max_input_mb, "refuse an input file larger than this many MiB")
-      ->capture_default_str()
+      ->add_option("--max-input-mb", max_input_mb,
+                   "refuse an input file larger than this many MiB (default: the config's "
+                   "[imgkit] max_input_mb, else 256)")
       ->check(CLI::Range(std::uint64_t{1}, kMaxLimitMb));
   process_cmd
       ->add_option("--max-image-mb", max_image_mb,
-                   "refuse a decoded image or an operation's output larger than this many MiB")
-      ->capture_default_str()
+                   "refuse a decoded image or an operation's output larger than this many MiB "
+                   "(default: the config's [imgkit] max_image_mb, else 512)")
       ->check(CLI::Range(std::uint64_t{1}, kMaxLimitMb));
   process_cmd->footer("Operations:\n" + imgkit::cli::operations_help());
 
@@ -171,9 +169,10 @@ int main(int argc, char** argv) {
       return imgkit::cli::run_parity(parity);
     }
     if (!format_name.empty()) process.format = imgkit::cli::parse_format(format_name);
-    process.max_input_bytes = max_input_mb << 20;
-    process.max_image_bytes = max_image_mb << 20;
     start_routing(process_config);
+    const imgkit::routing::Limits configured = imgkit::routing::configured_limits();
+    process.max_input_bytes = max_input_mb != 0 ? max_input_mb << 20 : configured.max_input_bytes;
+    process.max_image_bytes = max_image_mb != 0 ? max_image_mb << 20 : configured.max_image_bytes;
     return imgkit::cli::run_process(process);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -123,6 +123,23 @@ TEST_F(CliSafetyTest, TheImageLimitIsSettable) {
   EXPECT_EQ(process(sample("rose.ppm"), path("out.png"), "--max-image-mb 0").exit_code, 2);
 }
 
+TEST_F(CliSafetyTest, TheConfigSetsTheLimitsAndTheCommandLineOverridesIt) {
+  write("small.toml", "[imgkit]\nmax_image_mb = 1\nmax_input_mb = 1\n");
+  const std::string config = " --config " + quoted(path("small.toml"));
+  RunResult r = process(sample("rose.ppm"), path("out.png"), "--op resize:width=1000" + config);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("over the 1 MiB image limit"));
+  EXPECT_EQ(process(sample("rose.ppm"), path("out.png"),
+                    "--op resize:width=1000 --max-image-mb 8" + config)
+                .exit_code,
+            0);
+  write("big.png", std::string(std::size_t{3} << 19, 'x'));  // 1.5 MiB
+  r = process(path("big.png"), path("out.png"), config);
+  EXPECT_THAT(r.err, HasSubstr("over the 1 MiB input limit"));
+  r = run("status --json" + config);
+  EXPECT_THAT(r.out, HasSubstr("\"max_image_mb\": 1"));
+}
+
 // ---- No flag can destroy a file --------------------------------------------------------
 
 TEST_F(CliSafetyTest, MetricsOverTheInputOrOutputIsAUsageError) {

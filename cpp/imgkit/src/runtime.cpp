@@ -160,6 +160,14 @@ void start_with_defaults() {
   install_config(switchyard::default_config(catalog()), std::nullopt);
 }
 
+Limits configured_limits() {
+  const auto& settings = router().config().program_settings;
+  const auto mib = [&](const char* key) {
+    return static_cast<std::uint64_t>(settings.at(key)) << 20;
+  };
+  return Limits{mib("max_input_mb"), mib("max_image_mb")};
+}
+
 switchyard::Router& router() {
   if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) return runtime->router;
   return start_from_environment().router;

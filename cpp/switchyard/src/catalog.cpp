@@ -6,7 +6,15 @@
 
 namespace switchyard {
 
-Catalog::Catalog(std::vector<ComponentInfo> components) : components_(std::move(components)) {
+Catalog::Catalog(std::vector<ComponentInfo> components, ProgramSettings program)
+    : components_(std::move(components)), program_(std::move(program)) {
+  for (const ProgramSetting& setting : program_.settings) {
+    if (program_.table.empty() || setting.key.empty() || setting.min > setting.max ||
+        setting.default_value < setting.min || setting.default_value > setting.max) {
+      throw std::invalid_argument("switchyard::Catalog: program setting '" + setting.key +
+                                  "' needs a table, a name and min <= default <= max");
+    }
+  }
   // ComponentId is the index; one more component than it can hold would alias another.
   if (components_.size() > std::numeric_limits<ComponentId>::max()) {
     throw std::invalid_argument("switchyard::Catalog: too many components");

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <utility>
@@ -107,6 +108,7 @@ class ConfigReader {
                    bool min_exclusive) const;
 
   void read_switchyard(const toml::table& table, Config& config) const;
+  void read_program(const toml::table& table, Config& config) const;
   void read_failpoints(const toml::table& table, Config& config) const;
   // [defaults] and [components.x] accept the same keys; `component` is null for
   // [defaults], where tolerance and modes apply without complaint.
@@ -127,9 +129,13 @@ Config ConfigReader::read(const toml::table& root) {
   const toml::table* defaults_table = nullptr;
   const toml::table* components_table = nullptr;
   const toml::table* failpoints_table = nullptr;
+  const toml::table* program_table = nullptr;
+  const std::string& program = catalog_.program().table;
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
-    if (name == "switchyard") {
+    if (!program.empty() && name == program) {
+      program_table = &table_at(node, name);
+    } else if (name == "switchyard") {
       switchyard_table = &table_at(node, name);
     } else if (name == "defaults") {
       defaults_table = &table_at(node, name);
@@ -139,13 +145,15 @@ Config ConfigReader::read(const toml::table& root) {
       failpoints_table = &table_at(node, name);
     } else {
       fail(key.source(), name,
-           "unknown section '" + name + "'; expected one of " + std::string(kSectionNames));
+           "unknown section '" + name + "'; expected one of " + std::string(kSectionNames) +
+               (program.empty() ? "" : ", " + program));
     }
   }
 
   Config config = default_config(catalog_);
   config.source = source_;
   if (switchyard_table != nullptr) read_switchyard(*switchyard_table, config);
+  if (program_table != nullptr) read_program(*program_table, config);
   if (failpoints_table != nullptr) read_failpoints(*failpoints_table, config);
 
   ComponentSettings defaults;
@@ -265,6 +273,25 @@ void ConfigReader::read_switchyard(const toml::table& table, Config& config) con
       fail(key.source(), dotted,
            "unknown key '" + name + "'; expected one of " + std::string(kSwitchyardKeys));
     }
+  }
+}
+
+void ConfigReader::read_program(const toml::table& table, Config& config) const {
+  const ProgramSettings& program = catalog_.program();
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const std::string dotted = program.table + "." + name;
+    const auto setting = std::find_if(program.settings.begin(), program.settings.end(),
+                                      [&](const ProgramSetting& s) { return s.key == name; });
+    if (setting == program.settings.end()) {
+      std::string known;
+      for (const ProgramSetting& each : program.settings) {
+        known += (known.empty() ? "" : ", ") + each.key;
+      }
+      fail(key.source(), dotted,
+           "unknown key '" + name + "'; expected one of " + (known.empty() ? "(none)" : known));
+    }
+    config.program_settings[name] = integer_at(node, dotted, setting->min, setting->max);
   }
 }
 
@@ -445,7 +472,8 @@ bool operator==(const ComponentSettings& a, const ComponentSettings& b) noexcept
 
 bool operator==(const Config& a, const Config& b) noexcept {
   return a.reload_interval == b.reload_interval && a.mismatch_log_size == b.mismatch_log_size &&
-         a.components == b.components && a.failpoints == b.failpoints;
+         a.components == b.components && a.failpoints == b.failpoints &&
+         a.program_settings == b.program_settings;
 }
 
 ConfigError::ConfigError(std::string source, std::uint32_t line, std::uint32_t column,
@@ -460,6 +488,9 @@ ConfigError::ConfigError(std::string source, std::uint32_t line, std::uint32_t c
 Config default_config(const Catalog& catalog) {
   Config config;
   config.source = "<defaults>";
+  for (const ProgramSetting& setting : catalog.program().settings) {
+    config.program_settings[setting.key] = setting.default_value;
+  }
   config.components.reserve(catalog.size());
   for (const ComponentInfo& info : catalog.components()) {
     ComponentSettings settings;

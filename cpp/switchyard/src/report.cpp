@@ -289,15 +289,16 @@ std::string to_json(const Report& report, int indent) {
   for (const ComponentReport& component : report.components) {
     components[component.name] = component_json(component);
   }
-  const Json json{{"config",
-                   {{"source", report.config_source},
-                    {"version", report.config_version},
-                    {"force_legacy", report.force_legacy},
-                    {"reloads", {{"ok", report.reloads.ok}, {"failed", report.reloads.failed}}},
-                    {"last_reload_error", report.last_reload_error},
-                    {"warnings", report.warnings}}},
-                  {"failpoints", report.failpoints},
-                  {"components", std::move(components)}};
+  Json json{{"config",
+             {{"source", report.config_source},
+              {"version", report.config_version},
+              {"force_legacy", report.force_legacy},
+              {"reloads", {{"ok", report.reloads.ok}, {"failed", report.reloads.failed}}},
+              {"last_reload_error", report.last_reload_error},
+              {"warnings", report.warnings}}},
+            {"failpoints", report.failpoints},
+            {"components", std::move(components)}};
+  if (!report.program_table.empty()) json[report.program_table] = report.program_settings;
   // Paths and error texts may not be UTF-8; a report must not throw over that.
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }

@@ -161,6 +161,8 @@ Report Router::report() const {
   report.force_legacy = force_legacy_;
   report.reloads = metrics_.reloads();
   report.warnings = config.warnings;
+  report.program_table = catalog_.program().table;
+  report.program_settings = config.program_settings;
   if (owns_failpoints_) report.failpoints = failpoints::configured();
   {
     const std::lock_guard lock(publish_mutex_);

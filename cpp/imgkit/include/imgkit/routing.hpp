@@ -18,6 +18,7 @@
 // legacy, whatever the file says (the kill switch).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ void start_with_defaults();
 // if start() was not called; an invalid file then leaves every component on legacy, logs
 // why, and is re-read until it is fixed; an invalid FAILPOINTS is logged and ignored).
 switchyard::Router& router();
+
+// The limits a program reading untrusted files applies (the imgkit command does), from
+// the config's [imgkit] table, else their defaults: max_input_mb (a file read whole) and
+// max_image_mb (a decoded image, and any operation's output; DecodeLimits::max_bytes).
+inline constexpr std::int64_t kDefaultMaxInputMb = 256;
+struct Limits {
+  std::uint64_t max_input_bytes = 0;
+  std::uint64_t max_image_bytes = 0;
+};
+Limits configured_limits();
 
 // The values IMGKIT_FORCE_LEGACY accepts, for messages about one it does not.
 inline constexpr std::string_view kForceLegacyAccepted =

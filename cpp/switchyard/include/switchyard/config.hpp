@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -98,6 +99,9 @@ struct Config {
   // The [failpoints] table: faults to inject while this config is in force, applied
   // over the FAILPOINTS environment variable by the router that owns failpoints.
   std::vector<FailpointSetting> failpoints;
+  // The program's own settings (Catalog::program()), every one present: the file's
+  // value, else its default.
+  std::map<std::string, std::int64_t> program_settings;
   // Accepted but worth telling the operator, e.g. a Rust mode for a component that has
   // no Rust port yet. Each names the file, line and key like an error does.
   std::vector<std::string> warnings;

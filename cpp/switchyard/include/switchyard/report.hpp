@@ -47,6 +47,9 @@ struct Report {
   // Failpoints configured in the process, name -> actions (reported by the router that
   // owns failpoints; a rehearsal's metrics then say which faults were injected).
   std::map<std::string, std::string> failpoints;
+  // The program's own settings in force (Config::program_settings), under their table.
+  std::string program_table;
+  std::map<std::string, std::int64_t> program_settings;
   std::vector<ComponentReport> components;  // catalog order
 };
 
