@@ -99,6 +99,23 @@ TEST_F(RoutingCliTest, KillSwitchReadsTheWordsOperatorsWrite) {
   }
 }
 
+// A damaged file both decoders reject: the message names the decoder the route ran.
+TEST_F(RoutingCliTest, ADecodingErrorNamesTheDecoderThatRan) {
+  const std::string png = read_text(sample("wizard.png"));
+  std::string damaged = png;
+  damaged[png.find("IDAT") + 10] ^= '\xff';  // a data byte: the chunk's CRC no longer fits
+  write("damaged.png", damaged);
+  write("rust.toml", "[defaults]\nmode = \"rust\"\n");
+  const std::string args = "process " + quoted(path("damaged.png")) + " " + quoted(path("o.png"));
+  const auto legacy = run(args);
+  EXPECT_EQ(legacy.exit_code, 1);
+  EXPECT_THAT(legacy.err, HasSubstr("libpng"));
+  const auto rust = run(args + " --config " + quoted(path("rust.toml")));
+  EXPECT_EQ(rust.exit_code, 1);
+  EXPECT_THAT(rust.err, HasSubstr("(Rust decoder)"));
+  EXPECT_THAT(rust.err, Not(HasSubstr("libpng")));
+}
+
 TEST_F(RoutingCliTest, AKillSwitchValueNoOneCanReadIsAUsageError) {
   write("rust.toml", kRustGaussian);
   const auto r =

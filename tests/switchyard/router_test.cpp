@@ -264,6 +264,22 @@ TEST_F(RouterTest, InputErrorLegacyAlsoRejectsReachesTheCallerAndSparesTheBreake
   EXPECT_EQ(router->breaker_state(kBlur), BreakerState::kOpen);
 }
 
+TEST_F(RouterTest, InputErrorBothRejectReachesTheCallerInRustsWords) {
+  auto router = make_router(config_in(Mode::kRust));
+  const RustPixels rust_rejects = [] {
+    return RustResult<Pixels>(
+        RustError{RustFailure::kInputError, "sigma", "invalid_argument",
+                  std::make_exception_ptr(CallerError("Rust: sigma must be positive"))});
+  };
+  try {
+    call_blur(*router, rust_rejects, legacy_rejects);
+    ADD_FAILURE() << "no exception reached the caller";
+  } catch (const CallerError& error) {
+    EXPECT_STREQ(error.what(), "Rust: sigma must be positive") << "Rust answered this call";
+  }
+  EXPECT_EQ(all_fallbacks(*router, kBlur), 0u);
+}
+
 TEST_F(RouterTest, HalfOpenTrialEndingInAnExceptionIsGivenBack) {
   // Legacy's exception for an input error reaches the caller; the facade's own (an output
   // buffer it could not allocate) is answered by legacy. Neither may use up a trial call:

@@ -41,7 +41,12 @@ RustResult<DecodedImage> decoded_by(bridge::Status (*decode)(const Bytes&, const
                                     const Bytes& bytes, const DecodeLimits& limits) {
   DecodedImage image{Image(1, 1, 1)};
   bridge::Status status = decode(bytes, limits, image);
-  if (!status.ok()) return rust_error(std::move(status));
+  if (!status.ok()) {
+    // Legacy's messages name libpng where it judged; a caller of the Rust route learns
+    // which decoder judged the file.
+    status.message += " (Rust decoder)";
+    return rust_error(std::move(status));
+  }
   return image;
 }
 
@@ -49,11 +54,13 @@ RustResult<DecodedImage> decoded_by(bridge::Status (*decode)(const Bytes&, const
 
 switchyard::RustError rust_error(bridge::Status status) {
   switch (status.code) {
-    case bridge::StatusCode::kInvalidInput:
+    case bridge::StatusCode::kInvalidInput: {
+      auto caller_error = std::make_exception_ptr(Error(status.category, status.message));
       return {switchyard::RustFailure::kInputError, std::move(status.message),
-              std::string(to_string(status.category))};
+              std::string(to_string(status.category)), std::move(caller_error)};
+    }
     case bridge::StatusCode::kPanic:
-      return {switchyard::RustFailure::kPanic, std::move(status.message), {}};
+      return {switchyard::RustFailure::kPanic, std::move(status.message), {}, {}};
     case bridge::StatusCode::kOk:  // not a failure; listed so the switch stays exhaustive
     case bridge::StatusCode::kInjectedFault:
     case bridge::StatusCode::kInternal:
@@ -61,6 +68,7 @@ switchyard::RustError rust_error(bridge::Status status) {
   }
   return {switchyard::RustFailure::kError,
           std::string(bridge::to_string(status.code)) + ": " + status.message,
+          {},
           {}};
 }
 

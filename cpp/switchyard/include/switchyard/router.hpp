@@ -40,6 +40,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,10 @@ struct RustError {
   // For kInputError: the error category the Rust side gave, in the facade's own words
   // (imgkit: "malformed_data", ...). The router never reads it; parity checks do.
   std::string category;
+  // For kInputError: the caller's error in Rust's words, as the exception the facade
+  // throws for it. When legacy rejects the input too, this is what the caller gets, so
+  // the message names the implementation that answered; empty: legacy's error is thrown.
+  std::exception_ptr caller_error;
 };
 
 // What a facade's Rust callable returns: Rust's answer, or why there is none.
@@ -317,12 +322,14 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   }
   RustError& error = std::get<RustError>(result);
   if (error.kind == RustFailure::kInputError) {
-    // The caller's error, if legacy agrees: legacy throws it, exactly as it would have.
+    // The caller's error, if legacy agrees: legacy is asked, and when it rejects the
+    // input too the caller gets Rust's error (Rust answered this call), else legacy's.
     std::optional<T> legacy_answer;
     try {
       legacy_answer.emplace(legacy());
     } catch (...) {
       breaker.release();
+      if (error.caller_error) std::rethrow_exception(error.caller_error);
       throw;
     }
     // Legacy accepted what Rust rejected: a Rust defect, not the caller's.
