@@ -533,38 +533,6 @@ TEST(ConfigFile, ReadsToTheEndWhateverSizeTheFileClaims) {
   EXPECT_THAT(switchyard::read_config_file("/proc/self/status"), HasSubstr("Name:"));
 }
 
-TEST(ConfigFile, BundledConfigParsesWithTheRealCatalog) {
-  const std::string path = IMGKIT_BUNDLED_CONFIG_FILE;
-
-  // The real list lives in cpp/imgkit/src/components.cpp; today convolve and
-  // gaussian_blur are the ported ones.
-  auto component = [](const char* name) {
-    const std::string n = name;
-    const bool ported = n == "convolve" || n == "gaussian_blur";
-    return switchyard::ComponentInfo{n, ported ? RustPort::kAvailable : RustPort::kNone,
-                                     ported ? Comparison::kTolerance : Comparison::kExact, 1};
-  };
-  std::vector<switchyard::ComponentInfo> components;
-  for (const char* name : {"decode_pnm", "encode_pnm", "decode_png", "encode_png", "convolve",
-                           "gaussian_blur", "box_blur", "sobel", "unsharp_mask", "resize", "flip",
-                           "rotate90", "to_grayscale", "histogram", "equalize", "otsu_threshold"}) {
-    components.push_back(component(name));
-  }
-  const Catalog imgkit(std::move(components));
-  const Config config = switchyard::load_config_file(path, imgkit);
-  EXPECT_TRUE(config.warnings.empty());
-  EXPECT_EQ(config.reload_interval, std::chrono::milliseconds(500));
-  EXPECT_EQ(config.mismatch_log_size, 64u);
-
-  const ComponentSettings& blur = config.components[*imgkit.find("gaussian_blur")];
-  EXPECT_EQ(blur.mode, Mode::kShadow);
-  EXPECT_EQ(blur.shadow_sample, 1.0);
-  EXPECT_EQ(blur.tolerance, 1u);
-  EXPECT_EQ(blur.breaker, BreakerSettings{});
-  EXPECT_EQ(config.components[*imgkit.find("convolve")].mode, Mode::kLegacy);
-  EXPECT_EQ(config.components[*imgkit.find("resize")].mode, Mode::kLegacy);
-}
-
 // --- Switches ---------------------------------------------------------------------------
 
 TEST(ParseSwitch, ReadsTheWordsOperatorsWrite) {
