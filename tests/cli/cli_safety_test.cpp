@@ -70,6 +70,18 @@ TEST_F(CliSafetyTest, AFifoAsInputIsRefusedWithoutWaitingForAWriter) {
   EXPECT_THAT(r.err, HasSubstr("in.png: is a FIFO, not a regular file"));
 }
 
+TEST_F(CliSafetyTest, AConfigThatIsADeviceOrTooBigIsAUsageError) {
+  RunResult r = process(sample("rose.ppm"), path("out.png"), "--config /dev/zero");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("/dev/zero"));
+  write("huge.toml", "# " + std::string(std::size_t{5} << 20, 'x') + "\n");
+  r = process(sample("rose.ppm"), path("out.png"), "--config " + quoted(path("huge.toml")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("huge.toml"));
+  EXPECT_THAT(r.err, HasSubstr("4 MiB"));
+  EXPECT_FALSE(fs::exists(path("out.png")));
+}
+
 TEST_F(CliSafetyTest, AnInputFileOverTheLimitIsRefusedNamingTheLimit) {
   write("big.png", std::string(std::size_t{3} << 20, 'x'));
   const RunResult r = process(path("big.png"), path("out.png"), "--max-input-mb 2");
