@@ -18,11 +18,14 @@
 //! .unwrap();
 //! ```
 
+mod bands;
 mod error;
 mod filters;
 mod geometry;
 mod image;
 mod sampling;
+#[cfg(test)]
+mod test_support;
 mod tone;
 
 pub use error::KernelError;

@@ -2,8 +2,8 @@
 //! integer arithmetic, except Otsu's variance, which is computed in `f64` in legacy's
 //! order, so every port matches `imgkit::legacy` sample for sample.
 
+use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
-use crate::filters::{for_each_band, rows_per_band, Schedule};
 use crate::image::{ImageView, ImageViewMut, Shape};
 
 /// BT.601 luminance in 8-bit fixed point: `(77 R + 150 G + 29 B + 128) >> 8`.
@@ -558,25 +558,7 @@ mod schedule_tests {
     //! behind the public functions follow the legacy formulas.
 
     use super::*;
-
-    fn noise(len: usize, seed: u64) -> Vec<u8> {
-        let mut state = 0x853c_49e6_748f_ea9bu64 ^ seed;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
-    fn pool() -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap()
-    }
+    use crate::test_support::noise;
 
     /// Images of every channel count and of sizes down to fewer pixels than bands.
     fn cases() -> Vec<(Vec<u8>, Shape)> {
@@ -599,7 +581,7 @@ mod schedule_tests {
 
     #[test]
     fn parallel_tone_equals_sequential() {
-        let pool = pool();
+        let pool = crate::test_support::pool(4);
         for (samples, shape) in cases() {
             let Shape {
                 width,

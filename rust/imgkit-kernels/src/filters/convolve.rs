@@ -3,7 +3,8 @@
 use multiversion::multiversion;
 use multiversion::target::match_target;
 
-use super::{correlate_row, for_each_band, rows_per_band, Kernel, Schedule, Tap};
+use super::{correlate_row, Kernel, Tap};
+use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_span_clamped, round_to_u8};

@@ -3,7 +3,8 @@
 use multiversion::multiversion;
 use multiversion::target::match_target;
 
-use super::{correlate_row, correlate_rows, for_each_band, Schedule, Tap};
+use super::{correlate_row, correlate_rows, Tap};
+use crate::bands::{for_each_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_span_clamped, round_to_u8};
@@ -375,18 +376,7 @@ fn band_rows(schedule: Schedule, height: usize, radius: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn noise(len: usize, seed: u64) -> Vec<u8> {
-        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        (0..len)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 56) as u8
-            })
-            .collect()
-    }
+    use crate::test_support::noise;
 
     /// The legacy specification, one sample at a time: a horizontal pass into an
     /// unrounded `f32` image, then a vertical pass, taps in index order, clamped borders.
@@ -593,10 +583,7 @@ mod tests {
 
     #[test]
     fn parallel_bands_are_balanced_and_not_too_thin() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        let pool = crate::test_support::pool(2);
         pool.install(|| {
             assert_eq!(band_rows(Schedule::Sequential, 2160, 6), 2160);
             // 2160 rows, r = 6: 45 bands of 8r would do, two per thread are made.

@@ -7,18 +7,8 @@
 
 use imgkit_kernels::{convolve, gaussian_blur, ImageView, ImageViewMut, Kernel, KernelError};
 
-/// Deterministic noise in 0..=255.
-pub fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 56) as u8
-        })
-        .collect()
-}
+mod noise;
+pub use noise::noise;
 
 /// `convolve` into a fresh buffer of the input's shape.
 pub fn convolve_owned(
