@@ -1090,6 +1090,33 @@ fn small_zlib_windows_follow_zlib() {
     assert_decode_fails(&file, ErrorCategory::MalformedData, "too far back");
 }
 
+#[test]
+fn the_window_the_stream_declares_is_the_one_zlib_uses() {
+    // A 512-byte window (CINFO 1), two equal rows, the second one a copy of the first.
+    // libpng inflates each row in its own call, so the copy reaches into zlib's window
+    // of earlier output: 400 bytes back (a row and its filter byte) fit, 601 do not,
+    // though a decoder that ignores the declared window could follow them.
+    for (row_len, fatal) in [(399usize, false), (600, true)] {
+        let rows = vec![patterned_8(row_len), patterned_8(row_len)];
+        let data = unfiltered_stream(&rows);
+        let mut zlib = vec![0x18, 0x19]; // CMF with CINFO 1, FLG with FCHECK
+        assert_eq!((0x18u32 << 8 | 0x19) % 31, 0);
+        let first = &data[..row_len + 1];
+        zlib.push(0); // stored, not last
+        zlib.extend_from_slice(&(first.len() as u16).to_le_bytes());
+        zlib.extend_from_slice(&(!(first.len() as u16)).to_le_bytes());
+        zlib.extend_from_slice(first);
+        zlib.extend(fixed_block_copy(0, row_len + 1, row_len));
+        zlib.extend_from_slice(&adler32(&data).to_be_bytes());
+        let file = Spec::new(row_len as u32 / 3, 2, 8, RGB, rows.clone()).build_with_zlib(&zlib);
+        if fatal {
+            assert_decode_fails(&file, ErrorCategory::MalformedData, "too far back");
+        } else {
+            assert_eq!(decode_8bit(&file), (3, rows.concat()));
+        }
+    }
+}
+
 /// A final fixed-Huffman block: one literal, then copies of `length` bytes in all from
 /// `distance` back (back-references of at most 258 bytes), then end-of-block.
 fn fixed_block_copy(literal: u8, distance: usize, length: usize) -> Vec<u8> {
@@ -1304,9 +1331,7 @@ fn rgb_gradient(width: usize, height: usize, noisy: bool) -> Vec<u8> {
 #[test]
 fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
     // Sizes of legacy's files (libpng 1.6.39, zlib 1.2.13: level 6, adaptive filtering)
-    // for the same 256x256 RGB images. Photo-like images compress with a fast level;
-    // very compressible ones (a level that is fast on noise is several times too large
-    // there) get a denser one.
+    // for the same 256x256 RGB images: photo-like, very compressible and flat ones.
     let images = [
         ("generated_image", generated_image(256, 256, 3), 125_057),
         ("gradient + noise", rgb_gradient(256, 256, true), 112_958),
@@ -1326,7 +1351,7 @@ fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
 
 #[test]
 fn compressible_sixteen_bit_images_survive_a_round_trip() {
-    // Smooth 16-bit samples take the denser level; noisy low bytes the fast one.
+    // Smooth 16-bit samples, and the same with noisy low bytes.
     for noisy in [false, true] {
         let low = noise(200 * 150 * 4, 5);
         let samples: Vec<u16> = rgb_gradient(200, 150 * 4, false)

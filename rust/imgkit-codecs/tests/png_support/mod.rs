@@ -14,23 +14,11 @@ pub const GRAY_ALPHA: u8 = 4;
 pub const RGBA: u8 = 6;
 
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xedb8_8320 & 0u32.wrapping_sub(crc & 1));
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 pub fn adler32(data: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
+    adler2::adler32_slice(data)
 }
 
 /// A complete chunk: length, type, data, CRC.
