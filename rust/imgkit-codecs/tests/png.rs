@@ -1304,30 +1304,6 @@ fn generated_image(width: u32, height: u32, channels: u32) -> Vec<u8> {
     samples
 }
 
-/// The benchmark's smooth RGB gradient, with +-8 of deterministic noise (xorshift) when
-/// `noisy`.
-fn rgb_gradient(width: usize, height: usize, noisy: bool) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut samples = Vec::with_capacity(width * height * 3);
-    for y in 0..height {
-        for x in 0..width {
-            for c in 0..3 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let base = match c {
-                    0 => x * 255 / width,
-                    1 => y * 255 / height,
-                    _ => (x + y) * 255 / (width + height),
-                };
-                let noise = if noisy { (state >> 60) as i32 - 8 } else { 0 };
-                samples.push((base as i32 + noise).clamp(0, 255) as u8);
-            }
-        }
-    }
-    samples
-}
-
 #[test]
 fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
     // Sizes of legacy's files (libpng 1.6.39, zlib 1.2.13: level 6, adaptive filtering)

@@ -1,9 +1,16 @@
 //! Building PNG test files byte by byte: chunks with their CRCs, zlib streams of stored
 //! deflate blocks (any content, no compressor needed), Adam7 interlacing, and chunk
 //! surgery on encoded files. Also a reference expansion of raw rows into the legacy
-//! channel layout, written straight from the table in `codecs.hpp`.
+//! channel layout, written straight from the table in `codecs.hpp`, and the sample data
+//! the benchmarks use too (`sample_data`).
 
 #![allow(dead_code)]
+
+#[path = "../sample_data/mod.rs"]
+mod sample_data;
+// Each test binary uses some of them.
+#[allow(unused_imports)]
+pub use sample_data::{noise, rgb_gradient};
 
 pub const SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -211,19 +218,6 @@ impl Spec {
         out.extend(chunk(b"IEND", &[]));
         out
     }
-}
-
-/// Deterministic pseudo-random bytes (xorshift64*).
-pub fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
-        })
-        .collect()
 }
 
 /// Random packed rows; unused low bits of the last byte are zero.
