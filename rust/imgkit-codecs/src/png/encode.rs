@@ -49,9 +49,9 @@ pub(super) fn check_encode_args(
 
 /// zlib's default level 6, the one legacy's libpng uses. The `png` crate compresses
 /// through flate2, whose one backend per build is the system zlib (the decoder's zlib
-/// replay needs it), so a faster level would not buy the speed it did over miniz_oxide:
-/// zlib's greedy levels 1-3 run at about the speed of 4-6 on photo-like images and leave
-/// files over a tenth larger than legacy's.
+/// replay needs it), and zlib's greedy levels 1-3, at most about 1.5x faster on
+/// photo-like images, leave files over a tenth larger than legacy's (the bound the tests
+/// hold the encoder to).
 const LEVEL: DeflateCompression = DeflateCompression::Level(6);
 
 /// [`super::encode_u8`] after its arguments were checked.
