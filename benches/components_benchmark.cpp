@@ -8,12 +8,17 @@
 //
 // Names read BM_<component>/<mode>/<size>; mode 0 is legacy, 1 is rust.
 #include <benchmark/benchmark.h>
+#include <png.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <csetjmp>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -122,6 +127,89 @@ void BM_decode_png(benchmark::State& state) {
   run_decode(state, &encode_png_8, [](const auto& f) { return imgkit::decode_png(f); });
 }
 BENCHMARK(BM_decode_png)->ArgsProduct({{0, 1}, {256, 4096}})->Unit(benchmark::kMillisecond);
+
+// PNG decoding of a 4K image in other layouts; args: {mode, layout}. Layout 0 gray,
+// 1 RGB, 2 RGBA (8-bit, encoded by legacy), 3 RGB 16-bit (legacy), 4 palette (8-bit
+// indices into 256 colours, written with libpng here: neither encoder writes palettes).
+// The layouts whose rows are the output (gray, RGB, RGBA, 16-bit) and the one that is
+// expanded (palette) take different paths in a decoder.
+std::vector<std::uint8_t> encode_palette_png(std::uint32_t width, std::uint32_t height) {
+  const Image& gray = input(4096, 1);
+  std::vector<std::uint8_t> out;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png_create_info_struct(png);
+  if (setjmp(png_jmpbuf(png)) != 0) {
+    png_destroy_write_struct(&png, &info);
+    throw std::runtime_error("components_benchmark: libpng failed to write the palette file");
+  }
+  png_set_write_fn(
+      png, &out,
+      [](png_structp p, png_bytep data, std::size_t length) {
+        auto* bytes = static_cast<std::vector<std::uint8_t>*>(png_get_io_ptr(p));
+        bytes->insert(bytes->end(), data, data + length);
+      },
+      nullptr);
+  png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  // Trivially destructible, as everything in a frame libpng may longjmp to must be.
+  std::array<png_color, 256> palette{};
+  for (std::size_t i = 0; i < palette.size(); ++i) {
+    palette[i] = {static_cast<png_byte>(i), static_cast<png_byte>(255 - i),
+                  static_cast<png_byte>(i * 7)};
+  }
+  png_set_PLTE(png, info, palette.data(), 256);
+  png_write_info(png, info);
+  for (std::uint32_t y = 0; y < height; ++y) {
+    png_write_row(png, gray.data() + std::size_t{y} * width);
+  }
+  png_write_end(png, info);
+  png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+std::vector<std::uint8_t> png_of_layout(std::int64_t layout) {
+  switch (layout) {
+    case 0:
+      return imgkit::legacy::encode_png(input(4096, 1));
+    case 1:
+      return imgkit::legacy::encode_png(input(4096, 3));
+    case 2:
+      return imgkit::legacy::encode_png(input(4096, 4));
+    case 3: {
+      const Image& rgb = input(4096, 3);
+      imgkit::Image16 wide(rgb.width(), rgb.height(), 3);
+      for (std::size_t i = 0; i < rgb.size(); ++i) {
+        // Noisy low bytes, as in a real 16-bit photo.
+        wide.samples()[i] = static_cast<std::uint16_t>(rgb.samples()[i] * 257u ^ (i * 40503u >> 8));
+      }
+      return imgkit::legacy::encode_png(wide);
+    }
+    default:
+      return encode_palette_png(3840, 2160);
+  }
+}
+
+void BM_decode_png_4k_layout(benchmark::State& state) {
+  route_everything(state.range(0) == 1);
+  static std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>> files;
+  const std::int64_t layout = state.range(1);
+  auto found = std::find_if(files.begin(), files.end(),
+                            [&](const auto& entry) { return entry.first == layout; });
+  if (found == files.end()) {
+    files.emplace_back(layout, png_of_layout(layout));
+    found = files.end() - 1;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(imgkit::decode_png(found->second));
+  }
+  state.counters["MP/s"] = benchmark::Counter(
+      3840.0 * 2160.0 * static_cast<double>(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
+  static const char* const kLayouts[] = {"gray8", "rgb8", "rgba8", "rgb16", "palette8"};
+  state.SetLabel(std::string(state.range(0) == 1 ? "rust " : "legacy ") + kLayouts[layout]);
+}
+BENCHMARK(BM_decode_png_4k_layout)
+    ->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4}})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_decode_pnm(benchmark::State& state) {
   run_decode(state, &encode_pnm_8, [](const auto& f) { return imgkit::decode_pnm(f); });

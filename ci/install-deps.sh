@@ -16,7 +16,7 @@ fi
 packages=(
   cmake ninja-build ccache pkg-config g++ clang clang-format libclang-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libpng-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
+  libpng-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   netpbm imagemagick valgrind
 )
 

@@ -50,5 +50,11 @@ corrosion_import_crate(
   LOCKED
   ${_imgkit_ffi_features})
 
+# imgkit-codecs inflates broken PNG streams with the system zlib (libz-sys links `z`, the
+# zlib libpng links); a staticlib does not carry that dependency, so the link names it,
+# after the archive (on the archive's own target, whose native libraries follow it).
+find_package(ZLIB REQUIRED)
+target_link_libraries(imgkit_ffi-static INTERFACE ZLIB::ZLIB)
+
 # cxx/cc compile C++ inside build scripts; give them the compiler CMake chose.
 corrosion_set_env_vars(imgkit_ffi "CXX=${CMAKE_CXX_COMPILER}" "CC=${CMAKE_C_COMPILER}")

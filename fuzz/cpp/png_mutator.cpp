@@ -1,6 +1,7 @@
 #include "png_mutator.hpp"
 
-#include <array>
+#include <zlib.h>
+
 #include <cstring>
 #include <random>
 #include <vector>
@@ -12,24 +13,6 @@ constexpr std::uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '
 
 // A chunk: 4-byte length, 4-byte type, `length` data bytes, 4-byte CRC of type + data.
 constexpr std::size_t kChunkOverhead = 12;
-
-constexpr std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t n = 0; n < 256; ++n) {
-    std::uint32_t c = n;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[n] = c;
-  }
-  return table;
-}
-
-constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < size; ++i) crc = kCrcTable[(crc ^ data[i]) & 0xffu] ^ (crc >> 8);
-  return ~crc;
-}
 
 std::uint32_t load_be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
@@ -68,7 +51,8 @@ bool fix_png_crcs(std::uint8_t* data, std::size_t size) {
   while (size - at >= kChunkOverhead) {
     const std::uint32_t length = load_be32(data + at);
     if (length > size - at - kChunkOverhead) break;
-    store_be32(data + at + 8 + length, crc32(data + at + 4, std::size_t{length} + 4));
+    store_be32(data + at + 8 + length,
+               static_cast<std::uint32_t>(::crc32_z(0, data + at + 4, std::size_t{length} + 4)));
     at += std::size_t{length} + kChunkOverhead;
   }
   return true;

@@ -16,18 +16,16 @@
 //! * on small images: every sample is written (two buffers pre-filled differently decode
 //!   alike), and on smaller ones the decoded image survives an encode / decode round
 //!   trip unchanged;
-//! * no single allocation exceeds [`MAX_ALLOCATION`]: more than a decode at [`LIMITS`]
-//!   needs means a size taken on trust from the input. The crate's global allocator
-//!   records the largest (libFuzzer's `-malloc_limit_mb` needs a sanitizer's allocator,
-//!   which these targets, built without one, do not have).
+//! * the live heap of one check never exceeds [`MAX_LIVE_HEAP`] (so no single
+//!   allocation does either): more than a decode at [`LIMITS`] needs means a size taken
+//!   on trust from the input. `allocation_counter`'s global allocator measures it
+//!   (libFuzzer's `-malloc_limit_mb` needs a sanitizer's allocator, which these targets,
+//!   built without one, do not have).
 //!
 //!   fuzz_target!(|data: &[u8]| imgkit_fuzz::check_decoder(&imgkit_fuzz::PNG, data));
 //!
 //! [`fix_png_crcs`] serves the PNG target's custom mutator (the C++ targets' mutator,
 //! fuzz/cpp/png_mutator.cpp, also makes chunk-level mutations).
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use imgkit_codecs::{png, pnm, CodecError, Depth, ErrorCategory, Header, Limits};
 
@@ -47,54 +45,10 @@ const FILL_CHECK_SAMPLES: usize = 1 << 16;
 /// costs more than decoding: at `FILL_CHECK_SAMPLES` it took half the PNG target's time.
 const ROUND_TRIP_SAMPLES: usize = 1 << 12;
 
-/// 16 MiB: the largest buffer at [`LIMITS`] is 1 MiB, and the decoders' own state
-/// (inflate windows, rows) is smaller still.
-pub const MAX_ALLOCATION: usize = 16 << 20;
-
-/// The system allocator, recording the largest size asked for since the last
-/// [`take_largest_allocation`].
-struct RecordingAllocator;
-
-static LARGEST_ALLOCATION: AtomicUsize = AtomicUsize::new(0);
-
-fn record(size: usize) {
-    LARGEST_ALLOCATION.fetch_max(size, Ordering::Relaxed);
-}
-
-/// The largest allocation since the previous call.
-fn take_largest_allocation() -> usize {
-    LARGEST_ALLOCATION.swap(0, Ordering::Relaxed)
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the bookkeeping only
-// reads the requested size and updates an atomic.
-unsafe impl GlobalAlloc for RecordingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` with `layout` (every allocating path above).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, passed on as is.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: RecordingAllocator = RecordingAllocator;
+/// 16 MiB: the largest buffer at [`LIMITS`] is 2 MiB (1 MiB of samples, or the other
+/// depth's buffer for as many), a check holds a few of them at once, and the decoders'
+/// own state (inflate windows, rows) is smaller still.
+pub const MAX_LIVE_HEAP: usize = 16 << 20;
 
 type ReadHeader = fn(&[u8], Limits) -> Result<Header, CodecError>;
 type DecodeU8 = fn(&[u8], Limits, &mut [u8]) -> Result<(), CodecError>;
@@ -136,12 +90,10 @@ pub const PNG: Codec = Codec {
 
 /// Runs every check of the module docs on `data`; panics when one fails.
 pub fn check_decoder(codec: &Codec, data: &[u8]) {
-    take_largest_allocation();
-    check_decoder_steps(codec, data);
-    let largest = take_largest_allocation();
+    let peak = allocation_counter::measure(|| check_decoder_steps(codec, data)).bytes_max;
     assert!(
-        largest <= MAX_ALLOCATION,
-        "{}: a {}-byte input made a {largest}-byte allocation",
+        peak <= MAX_LIVE_HEAP as u64,
+        "{}: a {}-byte input held {peak} bytes of heap",
         codec.name,
         data.len()
     );
@@ -347,40 +299,11 @@ pub fn fix_png_crcs(data: &mut [u8]) -> bool {
         if length > data.len() - at - 12 {
             break;
         }
-        let crc = crc32(&data[at + 4..at + 8 + length]);
+        let crc = crc32fast::hash(&data[at + 4..at + 8 + length]);
         data[at + 8 + length..at + 12 + length].copy_from_slice(&crc.to_be_bytes());
         at += length + 12;
     }
     true
-}
-
-/// CRC-32 (ISO-HDLC, as PNG uses), a byte at a time through a table: the mutator runs
-/// on every input, up to 64 KiB.
-fn crc32(bytes: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0u32; 256];
-        let mut n = 0;
-        while n < 256 {
-            let mut c = n as u32;
-            let mut bit = 0;
-            while bit < 8 {
-                c = if c & 1 != 0 {
-                    0xedb8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-                bit += 1;
-            }
-            table[n] = c;
-            n += 1;
-        }
-        table
-    };
-    let mut crc = 0xffff_ffffu32;
-    for &byte in bytes {
-        crc = TABLE[((crc ^ u32::from(byte)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
 }
 
 #[cfg(test)]
@@ -388,10 +311,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_the_largest_allocation() {
-        take_largest_allocation();
-        drop(std::hint::black_box(vec![0u8; MAX_ALLOCATION + 1]));
-        assert!(take_largest_allocation() > MAX_ALLOCATION);
+    fn the_measure_sees_an_allocation_over_the_bound() {
+        let peak = allocation_counter::measure(|| {
+            drop(std::hint::black_box(vec![0u8; MAX_LIVE_HEAP + 1]));
+        });
+        assert!(peak.bytes_max > MAX_LIVE_HEAP as u64);
     }
 
     #[test]

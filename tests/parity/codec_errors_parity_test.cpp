@@ -13,6 +13,7 @@
 #include "imgkit/bridge/codecs.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
+#include "support/png_chunks.hpp"
 #include "support/test_images.hpp"
 
 namespace imgkit {
@@ -25,15 +26,6 @@ enum class Format { kPnm, kPng };
 
 Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < size; ++i) {
-    crc ^= data[i];
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
 void put_u32(Bytes& bytes, std::size_t at, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<std::uint8_t>(value >> (24 - 8 * i));
 }
@@ -45,7 +37,7 @@ Bytes png_claiming(std::uint32_t width, std::uint32_t height) {
   Bytes bytes = png_file();
   put_u32(bytes, 16, width);
   put_u32(bytes, 20, height);
-  put_u32(bytes, 29, crc32(bytes.data() + 12, 17));
+  put_u32(bytes, 29, testing::crc32_of(bytes.data() + 12, 17));
   return bytes;
 }
 
@@ -60,7 +52,7 @@ Bytes png_rgba16_claiming(std::uint32_t width, std::uint32_t height) {
   Bytes bytes = png_claiming(width, height);
   bytes[24] = 16;  // bit depth
   bytes[25] = 6;   // colour type RGBA
-  put_u32(bytes, 29, crc32(bytes.data() + 12, 17));
+  put_u32(bytes, 29, testing::crc32_of(bytes.data() + 12, 17));
   return truncated(bytes, 33 + 8 + 4);  // signature + IHDR, IDAT header, 4 bytes of data
 }
 

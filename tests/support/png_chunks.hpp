@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -38,15 +39,9 @@ inline std::size_t find_chunk(const Bytes& png, std::string_view type) {
   return 0;
 }
 
+// zlib's CRC-32, the one libpng checks chunks with.
 inline std::uint32_t crc32_of(const std::uint8_t* data, std::size_t length) {
-  std::uint32_t crc = 0xffffffffu;
-  for (std::size_t i = 0; i < length; ++i) {
-    crc ^= data[i];
-    for (int bit = 0; bit < 8; ++bit) {
-      crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-    }
-  }
-  return crc ^ 0xffffffffu;
+  return static_cast<std::uint32_t>(::crc32_z(0, data, length));
 }
 
 inline void update_crc(Bytes& png, std::size_t chunk_offset) {

@@ -9,34 +9,14 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use imgkit_codecs::{png, Limits};
 
-/// A smooth RGB gradient with +-8 of deterministic noise (xorshift), the kind of photo-
-/// like content that compresses moderately.
-fn gradient_with_noise(width: usize, height: usize) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut samples = Vec::with_capacity(width * height * 3);
-    for y in 0..height {
-        for x in 0..width {
-            for c in 0..3 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let base = match c {
-                    0 => x * 255 / width,
-                    1 => y * 255 / height,
-                    _ => (x + y) * 255 / (width + height),
-                };
-                let noise = (state >> 60) as i32 - 8;
-                samples.push((base as i32 + noise).clamp(0, 255) as u8);
-            }
-        }
-    }
-    samples
-}
+#[path = "../tests/sample_data/mod.rs"]
+mod sample_data;
+use sample_data::rgb_gradient;
 
 fn bench_decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("png_decode_rgb8");
     for (width, height) in [(64usize, 64usize), (3840, 2160)] {
-        let samples = gradient_with_noise(width, height);
+        let samples = rgb_gradient(width, height, true);
         let encoded = png::encode_u8(&samples, width as u32, height as u32, 3).unwrap();
         let mut out = vec![0u8; samples.len()];
         // Checked here, so that a filter that skips this benchmark skips nothing else.
@@ -62,7 +42,7 @@ fn bench_decode(c: &mut Criterion) {
 fn bench_encode(c: &mut Criterion) {
     let mut group = c.benchmark_group("png_encode_rgb8");
     for side in [64usize, 256, 1024] {
-        let samples = gradient_with_noise(side, side);
+        let samples = rgb_gradient(side, side, true);
         group.throughput(Throughput::Elements((side * side) as u64));
         group.bench_function(BenchmarkId::from_parameter(format!("{side}x{side}")), |b| {
             b.iter(|| png::encode_u8(black_box(&samples), side as u32, side as u32, 3).unwrap())

@@ -1,5 +1,6 @@
-//! What a decode costs besides its output: the decoders' peak of live heap memory, read
-//! from this test binary's allocator (no clock, no process-wide counters).
+//! What a decode costs besides its output: the decoders' peak of live heap memory on the
+//! test's own thread, as `allocation_counter` measures it (no clock, no process-wide
+//! counters; zlib allocates through Rust's allocator too, via flate2).
 //!
 //! `Limits::max_bytes` bounds the output, which the caller allocates before the second
 //! step; these tests hold the decoders' own scratch to a few rows and a fixed amount, on
@@ -10,77 +11,15 @@
 
 mod png_support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use imgkit_codecs::{png, pnm, Depth, ErrorCategory, Header, Limits};
 use png_support::*;
 
-/// The system allocator, counting the live bytes of each thread and their peak. A test
-/// allocates and frees on its own thread, so other tests running at the same time do not
-/// disturb its count.
-struct PeakCounting;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn count(delta: isize) {
-    // `try_with`: the slots may be gone while the thread exits.
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + delta;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the bookkeeping
-// only reads sizes and touches thread-local `Cell`s (no allocation).
-unsafe impl GlobalAlloc for PeakCounting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            count(layout.size() as isize);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count(-(layout.size() as isize));
-        // SAFETY: `ptr` was allocated by `System` with `layout` (every path here).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as for `alloc`.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            count(layout.size() as isize);
-        }
-        ptr
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, passed on as is.
-        let moved = unsafe { System.realloc(ptr, layout, new_size) };
-        if !moved.is_null() {
-            count(new_size as isize - layout.size() as isize);
-        }
-        moved
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: PeakCounting = PeakCounting;
-
 /// How far live memory on this thread rose above its level at the start of `f`.
 fn peak_above_start<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.with(Cell::get);
-    PEAK.with(|peak| peak.set(start));
-    let result = f();
-    (result, (PEAK.with(Cell::get) - start) as usize)
+    let mut result = None;
+    let measured = allocation_counter::measure(|| result = Some(f()));
+    let result = result.expect("measure runs its closure");
+    (result, measured.bytes_max as usize)
 }
 
 /// What a decode may hold besides its output: 1 MiB (the fast path's 256 KiB look-back

@@ -1,5 +1,5 @@
 //! The encoder: the arguments checked as legacy's `Image` would hold them, then the
-//! `png` crate's encoder, tuned to be faster than legacy's libpng at a similar size.
+//! `png` crate's encoder over zlib.
 
 use png::{BitDepth, ColorType, DeflateCompression, Filter};
 
@@ -47,20 +47,12 @@ pub(super) fn check_encode_args(
     Ok(color)
 }
 
-/// The `png` crate's deflate (flate2 over miniz_oxide) at level 1: a greedy matcher
-/// with one probe, several times faster than zlib's default level 6 that legacy's libpng
-/// uses, and within a few percent of its size on photo-like (noisy) images.
-const FAST: DeflateCompression = DeflateCompression::Level(1);
-
-/// Level 3 (greedy, 32 probes): on very compressible images (smooth gradients, flat
-/// areas, line art, low noise) level 1 falls far behind zlib's level 6, up to several
-/// times its size; level 3 closes most of that gap, and on such images it is still
-/// faster than zlib's level 6.
-const DENSE: DeflateCompression = DeflateCompression::Level(3);
-
-/// Output of [`FAST`] at most `1 / DENSE_BELOW` of the raw samples marks a very
-/// compressible image, which is compressed again with [`DENSE`]; the smaller file wins.
-const DENSE_BELOW: usize = 2;
+/// zlib's default level 6, the one legacy's libpng uses. The `png` crate compresses
+/// through flate2, whose one backend per build is the system zlib (the decoder's zlib
+/// replay needs it), and zlib's greedy levels 1-3, at most about 1.5x faster on
+/// photo-like images, leave files over a tenth larger than legacy's (the bound the tests
+/// hold the encoder to).
+const LEVEL: DeflateCompression = DeflateCompression::Level(6);
 
 /// [`super::encode_u8`] after its arguments were checked.
 pub(super) fn encode_8(
@@ -88,8 +80,7 @@ pub(super) fn encode_16(
 }
 
 /// Encodes `data` (the rows as PNG stores them) with libpng's default adaptive filtering
-/// (each row takes the filter with the smallest sum of absolute differences) and
-/// [`FAST`], or [`DENSE`] when that gives a smaller file of a very compressible image.
+/// (each row takes the filter with the smallest sum of absolute differences) at [`LEVEL`].
 fn encode(
     data: &[u8],
     width: u32,
@@ -97,32 +88,12 @@ fn encode(
     color: ColorType,
     depth: BitDepth,
 ) -> Result<Vec<u8>, CodecError> {
-    let fast = encode_with(data, width, height, color, depth, FAST)?;
-    if fast.len() > data.len() / DENSE_BELOW {
-        return Ok(fast);
-    }
-    let dense = encode_with(data, width, height, color, depth, DENSE)?;
-    Ok(if dense.len() < fast.len() {
-        dense
-    } else {
-        fast
-    })
-}
-
-fn encode_with(
-    data: &[u8],
-    width: u32,
-    height: u32,
-    color: ColorType,
-    depth: BitDepth,
-    compression: DeflateCompression,
-) -> Result<Vec<u8>, CodecError> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(color);
     encoder.set_depth(depth);
     encoder.set_filter(Filter::Adaptive);
-    encoder.set_deflate_compression(compression);
+    encoder.set_deflate_compression(LEVEL);
     let mut writer = encoder.write_header().map_err(encode_failed)?;
     writer.write_image_data(data).map_err(encode_failed)?;
     writer.finish().map_err(encode_failed)?;
@@ -136,44 +107,6 @@ fn encode_failed(error: png::EncodingError) -> CodecError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Gray samples: a horizontal ramp plus `noise_bits` bits of xorshift noise.
-    fn ramp(width: u32, height: u32, noise_bits: u32) -> Vec<u8> {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        (0..width * height)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let noise = if noise_bits == 0 {
-                    0
-                } else {
-                    state >> (64 - noise_bits)
-                };
-                ((i % width) as u64 * 255 / u64::from(width) + noise) as u8
-            })
-            .collect()
-    }
-
-    #[test]
-    fn noisy_images_take_the_fast_level_and_compressible_ones_the_smaller_file() {
-        let (width, height) = (128, 96);
-        let gray = ColorType::Grayscale;
-        let with = |samples: &[u8], level| {
-            encode_with(samples, width, height, gray, BitDepth::Eight, level).unwrap()
-        };
-        // Noise: the fast level leaves more than half the bytes, and is kept.
-        let noisy = ramp(width, height, 6);
-        let fast = with(&noisy, FAST);
-        assert!(fast.len() > noisy.len() / DENSE_BELOW);
-        assert_eq!(encode_8(&noisy, width, height, gray).unwrap(), fast);
-        // A smooth ramp: the denser level gives the smaller file, and it is taken.
-        let smooth = ramp(width, height, 0);
-        let (fast, dense) = (with(&smooth, FAST), with(&smooth, DENSE));
-        assert!(fast.len() <= smooth.len() / DENSE_BELOW);
-        assert!(dense.len() < fast.len(), "{} {}", dense.len(), fast.len());
-        assert_eq!(encode_8(&smooth, width, height, gray).unwrap(), dense);
-    }
 
     #[test]
     fn encoding_more_than_two_to_the_31_is_unsupported() {

@@ -4,8 +4,8 @@
 //! straight through and accepts the file when the stream decodes without error and ends
 //! with a correct Adler-32 inside the `IDAT` run: zlib then accepts it too. Anything else
 //! (an error, a stream that does not end, a zlib window smaller than 32 KiB that the data
-//! outgrows) is rare and is re-decided by [`Replay`], the port of zlib's inflate driven
-//! the way libpng drives zlib, row by row; its rows then supply the pixels.
+//! outgrows) is rare and is re-decided by [`Replay`], zlib itself driven the way libpng
+//! drives it, row by row; its rows then supply the pixels.
 //!
 //! Either way only a few rows of filtered data exist at a time (the fast path's buffer
 //! holds the decompressor's 32 KiB look-back and about two rows, the replay the row it

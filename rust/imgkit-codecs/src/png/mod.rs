@@ -12,7 +12,8 @@
 //! here, not by the `png` crate, because libpng's rules (which chunks it rejects, ignores
 //! or only warns about, and exactly where zlib stops reading) differ from the crate's.
 //! The crate only inflates the image data, on a fast path; the rare streams whose fate
-//! depends on zlib's exact behaviour are replayed through a port of zlib's inflate.
+//! depends on zlib's exact behaviour are replayed through zlib itself (flate2 over the
+//! system libz that libpng links), fed the way libpng feeds it.
 //!
 //! The pieces, in the order data flows through them:
 //!
@@ -21,12 +22,12 @@
 //! * `idat`: the first `IDAT` run inflated by the `png` crate's `StreamingDecoder`
 //!   (fast path) and handed out as filtered rows, or, when the fast path cannot decide,
 //!   by the replay;
-//! * `inflate`: the replay, zlib 1.2's inflate state machine driven row by row in 8 KiB
-//!   read pieces as libpng drives it;
+//! * `inflate`: the replay, zlib's `inflate()` called row by row on 8 KiB read pieces
+//!   as libpng calls it, and libpng's rules for zlib's answers;
 //! * `unfilter`: row unfiltering, Adam7 deinterlacing and the expansion of every colour
 //!   type and bit depth into the legacy layout (1, 3 or 4 channels of 8 or 16 bits);
-//! * `encode`: argument checks and the encoder, which filters rows as libpng does but
-//!   compresses at a faster deflate level than zlib's default (see [`encode_u8`]).
+//! * `encode`: argument checks and the encoder, which filters rows as libpng does and
+//!   compresses with zlib at its default level (see [`encode_u8`]).
 //!
 //! # Memory
 //!
@@ -40,9 +41,10 @@
 //! Known differences from legacy: error messages (not categories) differ; the encoder's
 //! compressed bytes and file sizes differ (same samples after decoding); where libpng
 //! would report running out of memory as malformed data, an allocation failure here
-//! aborts like any Rust allocation. The zlib rules are those of zlib 1.2.13 with libpng
-//! 1.6.39; other versions of legacy's libraries could decide a few broken streams
-//! differently.
+//! aborts like any Rust allocation; a stream declaring a 256-byte zlib window is
+//! inflated with a 512-byte one (see `inflate`). zlib is the system's, the one libpng
+//! links; libpng's side of the rules is that of libpng 1.6.39, and another libpng could
+//! decide a few broken streams differently.
 
 mod chunks;
 mod encode;
@@ -112,9 +114,9 @@ pub fn decode_into_u16(bytes: &[u8], limits: Limits, out: &mut [u16]) -> Result<
 ///
 /// Mirrors `imgkit::legacy::encode_png(const Image&)`. Deliberate differences: the
 /// compressed bytes differ, while the decoded samples are the same: rows are filtered
-/// with libpng's default heuristic, but compressed by the `png` crate's deflate at a
-/// fast level (a denser one for very compressible images) rather than zlib's level 6,
-/// several times faster than legacy for files typically within 5% of its size;
+/// with libpng's default heuristic and compressed by zlib at legacy's level 6, but
+/// without libpng's `Z_FILTERED` strategy (flate2 does not offer it), for files
+/// typically within 10% of legacy's size;
 /// arguments that legacy's `Image` cannot hold (a zero width or height, another channel
 /// count, a sample count other than `width * height * channels`) are
 /// [`ErrorCategory::InvalidArgument`]. A width or height above 2^31 - 1 is

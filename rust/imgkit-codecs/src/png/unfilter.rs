@@ -6,6 +6,15 @@
 //! replicated into RGB when an alpha channel is added. Images whose rows already have the
 //! output layout (8-bit gray/RGB/RGBA without `tRNS`, and the 16-bit ones after a byte
 //! swap) are unfiltered straight into the caller's buffer.
+//!
+//! Why here and not the `png` crate's transformations: the crate unfilters and expands
+//! only inside its own `Reader`, rows its own inflater produced, and has no public API
+//! for rows it did not inflate (its `benchmarks` feature re-exports `unfilter` for its
+//! own development only). The replay's rows come from zlib, so they need this module;
+//! decoding clean streams through the crate's `Reader` instead would keep two
+//! implementations of the legacy layout (the crate's, and this one for the replay) that
+//! could drift apart. One is kept, for both paths; the crate still places Adam7 pixels
+//! (`png::expand_interlaced_row`).
 
 use super::chunks::{be16, ParsedFile, Transparency, GRAY, GRAY_ALPHA, PALETTE, RGB, RGB_ALPHA};
 use super::idat::{FilteredRows, RowsError};

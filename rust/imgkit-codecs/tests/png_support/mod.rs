@@ -1,9 +1,16 @@
 //! Building PNG test files byte by byte: chunks with their CRCs, zlib streams of stored
 //! deflate blocks (any content, no compressor needed), Adam7 interlacing, and chunk
 //! surgery on encoded files. Also a reference expansion of raw rows into the legacy
-//! channel layout, written straight from the table in `codecs.hpp`.
+//! channel layout, written straight from the table in `codecs.hpp`, and the sample data
+//! the benchmarks use too (`sample_data`).
 
 #![allow(dead_code)]
+
+#[path = "../sample_data/mod.rs"]
+mod sample_data;
+// Each test binary uses some of them.
+#[allow(unused_imports)]
+pub use sample_data::{noise, rgb_gradient};
 
 pub const SIGNATURE: [u8; 8] = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -14,23 +21,11 @@ pub const GRAY_ALPHA: u8 = 4;
 pub const RGBA: u8 = 6;
 
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xedb8_8320 & 0u32.wrapping_sub(crc & 1));
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 pub fn adler32(data: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
+    adler2::adler32_slice(data)
 }
 
 /// A complete chunk: length, type, data, CRC.
@@ -223,19 +218,6 @@ impl Spec {
         out.extend(chunk(b"IEND", &[]));
         out
     }
-}
-
-/// Deterministic pseudo-random bytes (xorshift64*).
-pub fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
-        })
-        .collect()
 }
 
 /// Random packed rows; unused low bits of the last byte are zero.
