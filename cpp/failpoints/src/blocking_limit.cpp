@@ -35,7 +35,7 @@ void check_blocking(std::string_view name, std::string_view actions,
                            instead);
     }
     const bool waits = action.task == FailTask::kSleep || action.task == FailTask::kDelay;
-    if (waits && action.duration.count() > limit) {
+    if (waits && action.duration.count() > static_cast<std::uint64_t>(limit)) {
       const std::string ms = std::to_string(action.duration.count());
       throw FailpointError(entry + (action.task == FailTask::kSleep ? "sleep(" : "delay(") + ms +
                            ") would block " + ms + " ms, over this run's limit of " +

@@ -1,57 +1,24 @@
 // The failpoint registry: C++ failpoint sites, evaluating their actions, and routing
 // configuration by name to C++ or to a domain (another language's failpoints).
-#include "switchyard/failpoint.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 #include <utility>
 
+#include "active_failpoint.hpp"
 #include "blocking_limit.hpp"
+#include "switchyard/failpoint.hpp"
 
 namespace switchyard {
 namespace {
 
-// A configured C++ failpoint. Immutable but for the remaining counts.
-struct ActiveFailpoint {
-  ActiveFailpoint(std::string text, std::vector<FailAction> parsed)
-      : actions_text(std::move(text)), actions(std::move(parsed)), remaining(actions.size()) {
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      remaining[i].store(actions[i].max_count.value_or(0), std::memory_order_relaxed);
-    }
-  }
-
-  // fail-rs's choice: the first action that is not used up and wins its draw.
-  const FailAction* choose() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      const FailAction& action = actions[i];
-      if (action.max_count && remaining[i].load(std::memory_order_acquire) == 0) continue;
-      if (action.probability < 1.0 &&
-          !(std::uniform_real_distribution<double>(0.0, 1.0)(random) < action.probability)) {
-        continue;
-      }
-      if (action.max_count) {
-        std::uint64_t left = remaining[i].load(std::memory_order_acquire);
-        while (left != 0 && !remaining[i].compare_exchange_weak(left, left - 1)) {
-        }
-        if (left == 0) continue;
-      }
-      return &action;
-    }
-    return nullptr;
-  }
-
-  std::string actions_text;
-  std::vector<FailAction> actions;
-  std::vector<std::atomic<std::uint64_t>> remaining;
-};
+using failpoints::detail::ActiveFailpoint;
+using failpoints::detail::waitable;
 
 class Registry {
  public:
@@ -162,7 +129,7 @@ class Registry {
       if (it == active_.end()) return std::nullopt;
       point = it->second;
     }
-    const FailAction* action = point->choose();
+    const FailAction* action = point->choose(name);
     if (action == nullptr) return std::nullopt;
     switch (action->task) {
       case FailTask::kOff:
@@ -177,10 +144,10 @@ class Registry {
                      action->argument ? action->argument->c_str() : "executed");
         return std::nullopt;
       case FailTask::kSleep:
-        std::this_thread::sleep_for(action->duration);
+        std::this_thread::sleep_for(waitable(action->duration));
         return std::nullopt;
       case FailTask::kDelay: {
-        const auto until = std::chrono::steady_clock::now() + action->duration;
+        const auto until = std::chrono::steady_clock::now() + waitable(action->duration);
         while (std::chrono::steady_clock::now() < until) {
         }
         return std::nullopt;
@@ -223,7 +190,8 @@ class Registry {
   std::vector<FailpointSetting> checked(std::vector<FailpointSetting> settings) const {
     if (!settings.empty()) require_compiled_in();
     for (const FailpointSetting& setting : settings) {
-      failpoints::detail::check_blocking(setting.name, setting.actions, parse_failpoint_actions(setting.actions));
+      failpoints::detail::check_blocking(setting.name, setting.actions,
+                                         parse_failpoint_actions(setting.actions));
     }
     const std::lock_guard lock(mutex_);
     for (const FailpointSetting& setting : settings) require_known_locked(setting.name);

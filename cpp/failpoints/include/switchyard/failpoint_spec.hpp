@@ -46,16 +46,23 @@ enum class FailTask : std::uint8_t {
   kPause
 };
 
-// One parsed `[p%][cnt*]task[(arg)]`.
+// One parsed `[p%][cnt*]task[(arg)]`, with fail-rs's types.
 struct FailAction {
+  using Milliseconds = std::chrono::duration<std::uint64_t, std::milli>;
+
   FailTask task = FailTask::kOff;
-  double probability = 1.0;                // [0, 1]
+  // p / 100 as an f32, whatever p was: 1 or more (or NaN) always fires, and a negative
+  // one panics when the action is drawn, as in fail-rs (its random draw refuses it).
+  float probability = 1.0f;
   std::optional<std::uint64_t> max_count;  // fires at most this many times
   std::optional<std::string> argument;     // what the parentheses held
-  std::chrono::milliseconds duration{0};   // sleep and delay
+  Milliseconds duration{0};                // sleep and delay
 };
 
-// Parses `actions` as fail-rs does; throws FailpointError naming the bad action.
+// Parses `actions` as fail-rs 0.5 does: what it accepts is accepted with the same values,
+// what it refuses is refused (tests/data/failpoint_specs.txt lists both). Throws
+// FailpointError naming the bad action and why: parentheses, frequency, count, timeout
+// or an unknown task, the same reason fail-rs gives.
 std::vector<FailAction> parse_failpoint_actions(std::string_view actions);
 
 // One `name=actions` entry of a spec.
