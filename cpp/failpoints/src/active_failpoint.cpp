@@ -14,6 +14,9 @@ ActiveFailpoint::ActiveFailpoint(std::string text, std::vector<FailAction> parse
   }
 }
 
+ActiveFailpoint::ActiveFailpoint(std::function<void()> callback)
+    : actions_text_("callback"), callback_(std::move(callback)) {}
+
 const FailAction* ActiveFailpoint::choose(const char* name) {
   thread_local std::mt19937_64 random{std::random_device{}()};
   for (std::size_t i = 0; i < actions_.size(); ++i) {

@@ -1,10 +1,11 @@
 // A configured C++ failpoint: its parsed actions and what is left of their counts, and
-// fail-rs's rule for which action fires. Internal to the failpoint library.
+// fail-rs's rule for which action fires; or a callback. Internal to the failpoint library.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ namespace switchyard::failpoints::detail {
 class ActiveFailpoint {
  public:
   ActiveFailpoint(std::string text, std::vector<FailAction> parsed);
+  // A point that runs `callback` each time it fires, and nothing else.
+  explicit ActiveFailpoint(std::function<void()> callback);
+
+  // Set for a callback point (then there are no actions).
+  const std::function<void()>& callback() const noexcept { return callback_; }
 
   // The action that fires now: the first one not used up that wins its draw, as
   // fail-rs's FailPoint::eval picks (nullptr: none). Throws FailpointPanic for an action
@@ -28,6 +34,7 @@ class ActiveFailpoint {
   std::string actions_text_;
   std::vector<FailAction> actions_;
   std::vector<std::atomic<std::uint64_t>> remaining_;
+  std::function<void()> callback_;
 };
 
 // A sleep or delay as std::chrono can wait it: at most ~292 years (its nanoseconds'

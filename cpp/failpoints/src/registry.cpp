@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -65,6 +66,18 @@ class Registry {
     const std::lock_guard lock(mutex_);
     require_known_locked(name);
     configure_locked(name, actions, std::move(parsed));
+  }
+
+  void configure_callback(const std::string& name, std::function<void()> callback) {
+    require_compiled_in();
+    const std::lock_guard lock(mutex_);
+    require_known_locked(name);
+    if (owners_.count(name) != 0) {
+      throw FailpointError("failpoint \"" + name +
+                           "\" is evaluated in another language, where a C++ callback cannot run");
+    }
+    activate_locked(name, std::make_shared<ActiveFailpoint>(std::move(callback)));
+    configured_[name] = "callback";  // what fail-rs lists for a callback too
   }
 
   void remove(const std::string& name) {
@@ -128,6 +141,11 @@ class Registry {
       auto it = active_.find(name);
       if (it == active_.end()) return std::nullopt;
       point = it->second;
+    }
+    // Outside the lock: a callback may configure failpoints itself.
+    if (point->callback()) {
+      point->callback()();
+      return std::nullopt;
     }
     const FailAction* action = point->choose(name);
     if (action == nullptr) return std::nullopt;
@@ -207,11 +225,16 @@ class Registry {
     if (auto owner = owners_.find(name); owner != owners_.end()) {
       owner->second->configure(name, actions);
     } else {
-      active_[name] = std::make_shared<ActiveFailpoint>(actions, std::move(parsed));
-      failpoints::detail::g_armed.store(true, std::memory_order_relaxed);
-      changed_.notify_all();
+      activate_locked(name, std::make_shared<ActiveFailpoint>(actions, std::move(parsed)));
     }
     configured_[name] = actions;
+  }
+
+  // Caller holds mutex_.
+  void activate_locked(const std::string& name, std::shared_ptr<ActiveFailpoint> point) {
+    active_[name] = std::move(point);
+    failpoints::detail::g_armed.store(true, std::memory_order_relaxed);
+    changed_.notify_all();
   }
 
   void remove_locked(const std::string& name) {
@@ -254,6 +277,9 @@ std::vector<std::string> names() { return Registry::instance().names(); }
 bool is_known(std::string_view name) { return Registry::instance().is_known(name); }
 void configure(const std::string& name, const std::string& actions) {
   Registry::instance().configure(name, actions);
+}
+void configure_callback(const std::string& name, std::function<void()> callback) {
+  Registry::instance().configure_callback(name, std::move(callback));
 }
 void remove(const std::string& name) { Registry::instance().remove(name); }
 void remove_all() { Registry::instance().remove_all(); }

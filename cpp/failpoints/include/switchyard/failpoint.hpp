@@ -36,6 +36,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -115,6 +116,12 @@ bool is_known(std::string_view name);
 // Configures one failpoint, wherever it lives. Throws FailpointError for an unknown
 // name, actions that do not parse, or a build without failpoints.
 void configure(const std::string& name, const std::string& actions);
+// Makes a C++ failpoint run `callback` each time it fires, in the firing thread, until it
+// is reconfigured or removed: fail-rs's cfg_callback, for code a test wants to run at an
+// exact place (advancing a test's clock inside a call, say). Throws FailpointError for
+// an unknown name, a name of another language's domain (its points cannot run C++), or a
+// build without failpoints. configured() lists it as "callback".
+void configure_callback(const std::string& name, std::function<void()> callback);
 // Removes one failpoint's configuration (no-op if unset).
 void remove(const std::string& name);
 // Removes every configuration, whatever set it.
