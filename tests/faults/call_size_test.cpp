@@ -1,14 +1,16 @@
 // The size every facade states for the slow-call limit: the pixels a call reads plus
 // those it writes. With a limit that is all per pixel and generous (1 ms a pixel), a Rust
-// call stalled 20 ms is slow on a 1x1 image (a few pixels: a few ms) and not on a 64x64
-// one (4096 pixels or more: 4 s or more) — unless the facade stated no size, or a wrong
-// one. The stall is an injected sleep, not a wait for another thread.
+// call that takes 20 ms is slow on a 1x1 image (a few pixels: a few ms) and not on a
+// 64x64 one (4096 pixels or more: 4 s or more) — unless the facade stated no size, or a
+// wrong one. The 20 ms pass on the suite's manual clock, inside the call.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "faults/fault_clock.hpp"
 #include "imgkit/failpoints.hpp"
 #include "support/component_calls.hpp"
 #include "support/routing_config.hpp"
@@ -43,7 +45,7 @@ TEST_P(CallSizeTest, TheLimitScalesWithThePixelsTheFacadeStates) {
   route_by(config_, "[components." + name +
                         "]\nmode = \"rust\"\nbreaker = { slow_call_ms = 0, "
                         "slow_call_ns_per_pixel = 1000000, state = \"disabled\" }\n");
-  imgkit::failpoints::configure("imgkit::" + name, "sleep(20)");
+  const imgkit::testing::SlowRustCalls stall(name, std::chrono::milliseconds(20));
   EXPECT_TRUE(slow_on(1));
   EXPECT_FALSE(slow_on(64));
 }

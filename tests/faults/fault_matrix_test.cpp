@@ -7,17 +7,21 @@
 // The one thing no mode but shadow can catch is a wrong answer: in rust and canary
 // modes a corrupted output reaches the caller, which is why a component goes through
 // shadow (comparing every sampled answer with legacy's) before it goes to rust.
+//
+// Time is the suite's manual clock (fault_clock.hpp): a stalled call and a breaker's open
+// period are the test advancing it, so no test sleeps and none depends on how fast the
+// machine is.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
+#include <optional>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
+#include "faults/fault_clock.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/failpoints.hpp"
 #include "imgkit/imgkit.hpp"
@@ -33,10 +37,12 @@ using imgkit::testing::component_calls;
 using imgkit::testing::ComponentCall;
 using imgkit::testing::ConfigFile;
 using imgkit::testing::fallbacks;
+using imgkit::testing::fault_clock;
 using imgkit::testing::generated_image;
 using imgkit::testing::max_difference;
 using imgkit::testing::route_by;
 using imgkit::testing::slow_calls;
+using imgkit::testing::SlowRustCalls;
 using switchyard::BreakerState;
 using switchyard::Decision;
 using switchyard::FallbackCause;
@@ -44,17 +50,12 @@ using switchyard::Route;
 using ::testing::HasSubstr;
 
 // The breaker every test runs with: two calls decide, half of them failing or slow
-// opens it, it stays open 50 ms, and one healthy trial closes it.
+// opens it, it stays open 50 ms, and one healthy trial closes it. A call is slow past
+// 100 ms (slow_call_ms alone), and a stalled one takes twice that.
 constexpr int kWindow = 2;
 constexpr std::chrono::milliseconds kOpen{50};
-
-// A healthy call of these small images takes well under a millisecond; a stalled one
-// sleeps twice the budget (the limit is absolute here: slow_call_ms alone). IMGKIT_FAULT_SLOW_MS
-// raises the budget for runs where everything is slower (valgrind).
-std::chrono::milliseconds slow_call_budget() {
-  const char* value = std::getenv("IMGKIT_FAULT_SLOW_MS");
-  return std::chrono::milliseconds(value != nullptr ? std::atoi(value) : 100);
-}
+constexpr std::chrono::milliseconds kSlowCall{100};
+constexpr std::chrono::milliseconds kStall = 2 * kSlowCall;
 
 std::string config_for(const std::string& component, const std::string& mode,
                        bool mismatch_is_failure = false) {
@@ -64,8 +65,7 @@ std::string config_for(const std::string& component, const std::string& mode,
          std::to_string(kWindow) + ", min_calls = " + std::to_string(kWindow) +
          ", failure_rate = 0.5, slow_call_rate = 0.5, slow_call_ns_per_pixel = 0, "
          "slow_call_ms = " +
-         std::to_string(slow_call_budget().count()) +
-         ", open_ms = " + std::to_string(kOpen.count()) +
+         std::to_string(kSlowCall.count()) + ", open_ms = " + std::to_string(kOpen.count()) +
          ", half_open_calls = 1, mismatch_is_failure = " +
          (mismatch_is_failure ? "true" : "false") + " }\n";
 }
@@ -128,16 +128,24 @@ class FaultMatrixTest
   Fault fault() const { return std::get<1>(GetParam()); }
   const std::string& mode() const { return std::get<2>(GetParam()); }
 
-  std::string actions() const {
+  // Injects the fault into every Rust call of the component until heal(): a failpoint at
+  // its bridge entry, or a stall on the fault clock.
+  void inject(const std::string& name) {
     switch (fault()) {
       case Fault::kError:
-        return "return(injected by the fault matrix)";
+        imgkit::failpoints::configure("imgkit::" + name, "return(injected by the fault matrix)");
+        return;
       case Fault::kPanic:
-        return "panic(injected by the fault matrix)";
+        imgkit::failpoints::configure("imgkit::" + name, "panic(injected by the fault matrix)");
+        return;
       case Fault::kSlow:
-        return "sleep(" + std::to_string(2 * slow_call_budget().count()) + ")";
+        stall_.emplace(name, kStall);
+        return;
     }
-    return "off";
+  }
+  void heal(const std::string& name) {
+    imgkit::failpoints::remove("imgkit::" + name);
+    stall_.reset();
   }
 
   // How the fault is counted: a failure as a fallback by its cause, a stall as a slow call.
@@ -168,6 +176,8 @@ class FaultMatrixTest
     EXPECT_EQ(decision.fallback,
               fault() == Fault::kPanic ? FallbackCause::kPanic : FallbackCause::kError);
   }
+
+  std::optional<SlowRustCalls> stall_;
 };
 
 TEST_P(FaultMatrixTest, LegacyAnswersTheBreakerOpensAndHealthClosesIt) {
@@ -178,7 +188,7 @@ TEST_P(FaultMatrixTest, LegacyAnswersTheBreakerOpensAndHealthClosesIt) {
 
   // The fault: every call is counted (a fallback by its cause, or a slow call) until the
   // window is full and the breaker opens.
-  imgkit::failpoints::configure("imgkit::" + name, actions());
+  inject(name);
   const std::uint64_t faults_before = fault_count(name);
   for (int call = 0; call < kWindow; ++call) {
     SCOPED_TRACE("faulty call " + std::to_string(call));
@@ -196,13 +206,22 @@ TEST_P(FaultMatrixTest, LegacyAnswersTheBreakerOpensAndHealthClosesIt) {
   EXPECT_EQ(fallbacks(name, FallbackCause::kBreakerOpen), open_before + 1);
   EXPECT_EQ(fault_count(name), faults_before + kWindow);
 
-  // Healthy again: after open_ms a half-open trial reaches Rust, succeeds, and closes it.
-  imgkit::failpoints::remove("imgkit::" + name);
-  std::this_thread::sleep_for(kOpen + std::chrono::milliseconds(10));
+  // Healthy again, the breaker stays open for all of open_ms and not a moment longer:
+  // then a half-open trial reaches Rust, succeeds, and closes it.
+  heal(name);
+  fault_clock().advance(kOpen - std::chrono::nanoseconds(1));
+  EXPECT_TRUE(component().facade(input) == expected);
+  EXPECT_EQ(switchyard::Router::last_decision().fallback, FallbackCause::kBreakerOpen)
+      << "open_ms has not passed yet";
+  EXPECT_EQ(breaker_state(name), BreakerState::kOpen);
+  fault_clock().advance(std::chrono::nanoseconds(1));
+  const std::uint64_t faults_before_trial = fault_count(name);
   const Answer trial = component().facade(input);
   EXPECT_FALSE(switchyard::Router::last_decision().fallback.has_value());
+  EXPECT_FALSE(switchyard::Router::last_decision().slow);
   EXPECT_LE(max_difference(trial, expected), component().tolerance);
   EXPECT_EQ(breaker_state(name), BreakerState::kClosed);
+  EXPECT_EQ(fault_count(name), faults_before_trial) << "the trial was healthy";
 }
 
 std::string matrix_name(const ::testing::TestParamInfo<FaultMatrixTest::ParamType>& info) {

@@ -1,32 +1,42 @@
 // Faults changing under load: two threads call facades while the main thread flips the
-// routing mode (config file, hot-reloaded) and the failpoints (the config's [failpoints]
-// table and the test API) underneath them. Every call must return the right answer and
-// nothing may race — this is the suite ci/tsan.sh exists for.
+// routing mode (config file, reloaded) and the failpoints (the config's [failpoints]
+// table and the test API) underneath them, and lets each breaker's open period pass on
+// the suite's clock. Every call must return the right answer and nothing may race — this
+// is the suite ci/tsan.sh exists for. After each flip the main thread waits until both
+// callers have made calls under it (a count they bump, never a sleep).
 #include <gtest/gtest.h>
 
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "faults/fault_clock.hpp"
 #include "imgkit/failpoints.hpp"
 #include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/tone.hpp"
+#include "imgkit/routing_testing.hpp"
 #include "support/component_calls.hpp"
+#include "support/progress.hpp"
 #include "support/routing_config.hpp"
 #include "support/test_images.hpp"
 
 namespace {
 
 using imgkit::Image;
+using imgkit::testing::Progress;
+
+constexpr std::chrono::milliseconds kOpen{5};
 
 std::string config_for(const std::string& mode, const std::string& failpoint) {
-  std::string toml = "[switchyard]\nreload_interval_ms = 10\n\n[defaults]\nmode = \"" + mode +
+  std::string toml = "[defaults]\nmode = \"" + mode +
                      "\"\ncanary_percent = 50.0\nshadow_sample = 1.0\n"
-                     "breaker = { window = 4, min_calls = 4, open_ms = 5, half_open_calls = 1 }\n";
+                     "breaker = { window = 4, min_calls = 4, open_ms = " +
+                     std::to_string(kOpen.count()) + ", half_open_calls = 1 }\n";
   if (!failpoint.empty())
     toml += "\n[failpoints]\n\"imgkit::gaussian_blur\" = \"" + failpoint + "\"\n";
   return toml;
@@ -50,8 +60,8 @@ TEST(FaultsUnderLoad, EveryAnswerIsRightWhileModesAndFaultsChange) {
   std::atomic<bool> stop{false};
   std::atomic<int> wrong{0};
   std::atomic<int> thrown{0};
-  std::atomic<int> calls{0};
-  const auto caller = [&] {
+  std::array<Progress, 2> rounds;
+  const auto caller = [&](Progress& done) {
     while (!stop.load(std::memory_order_relaxed)) {
       try {
         const Image answer = imgkit::gaussian_blur(input, 2.0f);
@@ -63,24 +73,26 @@ TEST(FaultsUnderLoad, EveryAnswerIsRightWhileModesAndFaultsChange) {
       } catch (...) {
         ++thrown;
       }
-      ++calls;
+      done.bump();
     }
   };
-  std::thread first(caller);
-  std::thread second(caller);
+  std::thread first(caller, std::ref(rounds[0]));
+  std::thread second(caller, std::ref(rounds[1]));
 
   for (int flip = 1; flip <= kFlips; ++flip) {
     const std::uint64_t before = router.version();
     file.write(config_for(modes[flip % modes.size()], table_faults[flip % table_faults.size()]));
     imgkit::failpoints::configure("imgkit::histogram", api_faults[flip % api_faults.size()]);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (router.version() == before && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    imgkit::routing::testing::reload_now();
+    // A breaker the last flip's faults opened may half-open and close under this one.
+    imgkit::testing::fault_clock().advance(kOpen);
+    // Two more rounds each: at least one ran wholly under this flip.
+    const bool both_called = rounds[0].wait_for_count(rounds[0].count() + 2) &&
+                             rounds[1].wait_for_count(rounds[1].count() + 2);
     // EXPECT and break, not ASSERT: returning now would leave the callers joinable.
-    EXPECT_GT(router.version(), before) << "flip " << flip << " was not picked up";
-    if (router.version() == before) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(router.version(), before + 1) << "flip " << flip << " was not published";
+    EXPECT_TRUE(both_called) << "flip " << flip << ": a caller stopped making calls";
+    if (router.version() != before + 1 || !both_called) break;
   }
   stop = true;
   first.join();
@@ -90,7 +102,6 @@ TEST(FaultsUnderLoad, EveryAnswerIsRightWhileModesAndFaultsChange) {
 
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_EQ(thrown.load(), 0);
-  EXPECT_GT(calls.load(), 200);
 }
 
 }  // namespace

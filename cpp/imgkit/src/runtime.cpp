@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,16 +15,22 @@
 #include "components.hpp"
 #include "imgkit/failpoints.hpp"
 #include "imgkit/routing.hpp"
+#include "imgkit/routing_testing.hpp"
 #include "switchyard/config_watcher.hpp"
 
 namespace imgkit::routing {
 namespace {
+
+// The clock the router is built with: nullptr (the steady clock) unless a test chose one
+// (routing_testing.hpp). Guarded by g_start_mutex.
+const switchyard::Clock* g_clock = nullptr;
 
 struct Runtime {
   explicit Runtime(switchyard::Config config) : router(catalog(), std::move(config), options()) {}
 
   static switchyard::RouterOptions options() {
     switchyard::RouterOptions options;
+    options.clock = g_clock;
     options.force_legacy = force_legacy_requested();
     options.owns_failpoints = true;
     options.log = [](const std::string& line) {
@@ -172,6 +179,28 @@ switchyard::Router& router() {
   if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) return runtime->router;
   return start_from_environment().router;
 }
+
+namespace testing {
+
+void use_clock(const switchyard::Clock& clock) {
+  const std::lock_guard lock(g_start_mutex);
+  if (g_runtime.load(std::memory_order_acquire) != nullptr) {
+    throw std::logic_error(
+        "imgkit::routing::testing::use_clock: routing has started, on the clock it keeps");
+  }
+  g_clock = &clock;
+}
+
+switchyard::ConfigWatcher::CheckResult reload_now() {
+  const std::lock_guard lock(g_start_mutex);
+  Runtime* runtime = g_runtime.load(std::memory_order_acquire);
+  if (runtime == nullptr || !runtime->watcher) {
+    throw std::logic_error("imgkit::routing::testing::reload_now: routing watches no file");
+  }
+  return runtime->watcher->check_now();
+}
+
+}  // namespace testing
 
 std::optional<bool> force_legacy_from_environment() {
   const char* value = std::getenv("IMGKIT_FORCE_LEGACY");

@@ -49,6 +49,8 @@ std::string milliseconds_text(Duration duration) {
 
 }  // namespace
 
+const Failpoint kRustCallFailpoint("switchyard::rust_call");
+
 Router::Router(Catalog catalog, Config config, RouterOptions options)
     : catalog_(std::move(catalog)),
       clock_(options.clock != nullptr ? options.clock : &steady_clock()),

@@ -33,6 +33,13 @@
 // An input error (RustFailure::kInputError: the caller's bad argument) is not a Rust
 // failure: legacy is asked, so the caller gets exactly legacy's error.
 //
+// The failpoint switchyard::rust_call fires on the C++ side of every Rust call the router
+// makes, inside the window it times: `return(msg)` fails the call as a Rust error would,
+// `panic` throws there (an exception around the Rust call: legacy answers), and
+// `sleep`/`delay` make it slow. A callback on it (failpoints::configure_callback) runs
+// between the router's two readings of its clock, which is how a test on a ManualClock
+// makes a Rust call slow without sleeping.
+//
 // Thread-safe. The legacy route costs one acquire load of the snapshot pointer (a plain
 // load on x86), a predictable branch and a thread-local counter bump.
 #pragma once
@@ -54,6 +61,7 @@
 #include "switchyard/catalog.hpp"
 #include "switchyard/clock.hpp"
 #include "switchyard/config.hpp"
+#include "switchyard/failpoint.hpp"
 #include "switchyard/metrics.hpp"
 #include "switchyard/report.hpp"
 #include "switchyard/route_key.hpp"
@@ -83,6 +91,9 @@ struct RustError {
 // What a facade's Rust callable returns: Rust's answer, or why there is none.
 template <class T>
 using RustResult = std::variant<T, RustError>;
+
+// The failpoint switchyard::rust_call (see above).
+extern const Failpoint kRustCallFailpoint;
 
 // The route the calling thread's last routed call took (for tests, tracing and logs).
 struct Decision {
@@ -196,6 +207,19 @@ class Router {
     return std::nullopt;
   }
 
+  // The Rust call, behind switchyard::rust_call.
+  template <class T, class Rust>
+  static RustResult<T> call_rust(Rust& rust) {
+    if (std::optional<std::string> injected = kRustCallFailpoint.fire()) {
+      return RustError{RustFailure::kError,
+                       std::string(kRustCallFailpoint.name()) + ": injected fault" +
+                           (injected->empty() ? std::string() : ": " + *injected),
+                       {},
+                       {}};
+    }
+    return rust();
+  }
+
   template <class T, class Legacy>
   T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
   template <class T, class Legacy, class Rust, class Compare, class Pixels>
@@ -305,7 +329,8 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
   if (!breaker.try_acquire()) return fall_back(FallbackCause::kBreakerOpen, {});
 
   std::string exception;
-  std::optional<RustResult<T>> attempted = attempt(breaker, rust, exception);
+  std::optional<RustResult<T>> attempted = attempt(
+      breaker, [&] { return call_rust<T>(rust); }, exception);
   if (!attempted)
     return fall_back(FallbackCause::kError, "exception around the Rust call: " + exception);
   RustResult<T>& result = *attempted;
@@ -364,7 +389,8 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
   }
   const TimePoint rust_start = clock_->now();
   std::string exception;
-  std::optional<RustResult<T>> attempted = attempt(breaker, rust, exception);
+  std::optional<RustResult<T>> attempted = attempt(
+      breaker, [&] { return call_rust<T>(rust); }, exception);
   if (!attempted) {
     count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kError,
                    "exception around the Rust call: " + exception);

@@ -15,13 +15,8 @@
 //   switchyard::failpoints::configure("imgkit::legacy::decode_png", "50%return(disk)");
 //   switchyard::failpoints::apply_spec(std::getenv("FAILPOINTS"));
 //
-// The spec syntax is fail-rs's, so one string configures both languages:
-//
-//   spec    = entry[;entry...]           e.g. "a=panic;b=1*sleep(50)->return"
-//   entry   = name=actions
-//   actions = action[->action...]        the first action that fires wins
-//   action  = [p%][cnt*]task[(arg)]      fires with probability p%, at most cnt times
-//   task    = off | return | panic | print | sleep | delay | yield | pause
+// The spec syntax is fail-rs's, so one string configures both languages
+// (switchyard/failpoint_spec.hpp has the grammar and the parser).
 //
 // What a task does at a C++ failpoint: `return(arg)` makes fire() return `arg` (empty
 // when omitted) for the code at the point to turn into its failure; `panic(msg)`
@@ -41,68 +36,21 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "switchyard/failpoint_spec.hpp"
 
 #ifndef SWITCHYARD_FAILPOINTS
 #define SWITCHYARD_FAILPOINTS 1
 #endif
 
 namespace switchyard {
-
-// A spec, an action list or a name that cannot be used; what() names the problem.
-class FailpointError : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
-
-// What a `panic` action throws at a C++ failpoint.
-class FailpointPanic : public std::logic_error {
- public:
-  using std::logic_error::logic_error;
-};
-
-enum class FailTask : std::uint8_t {
-  kOff,
-  kReturn,
-  kPanic,
-  kPrint,
-  kSleep,
-  kDelay,
-  kYield,
-  kPause
-};
-
-// One parsed `[p%][cnt*]task[(arg)]`.
-struct FailAction {
-  FailTask task = FailTask::kOff;
-  double probability = 1.0;                // [0, 1]
-  std::optional<std::uint64_t> max_count;  // fires at most this many times
-  std::optional<std::string> argument;     // what the parentheses held
-  std::chrono::milliseconds duration{0};   // sleep and delay
-};
-
-// Parses `actions` as fail-rs does; throws FailpointError naming the bad action.
-std::vector<FailAction> parse_failpoint_actions(std::string_view actions);
-
-// One `name=actions` entry of a spec.
-struct FailpointSetting {
-  std::string name;
-  std::string actions;
-
-  friend bool operator==(const FailpointSetting& a, const FailpointSetting& b) noexcept {
-    return a.name == b.name && a.actions == b.actions;
-  }
-};
-
-// Parses a spec ("name=actions;name=actions"; blank entries are skipped). Checks the
-// syntax of every entry's actions, not whether the names exist.
-std::vector<FailpointSetting> parse_failpoint_spec(std::string_view spec);
 
 namespace failpoints {
 namespace detail {
@@ -168,6 +116,12 @@ bool is_known(std::string_view name);
 // Configures one failpoint, wherever it lives. Throws FailpointError for an unknown
 // name, actions that do not parse, or a build without failpoints.
 void configure(const std::string& name, const std::string& actions);
+// Makes a C++ failpoint run `callback` each time it fires, in the firing thread, until it
+// is reconfigured or removed: fail-rs's cfg_callback, for code a test wants to run at an
+// exact place (advancing a test's clock inside a call, say). Throws FailpointError for
+// an unknown name, a name of another language's domain (its points cannot run C++), or a
+// build without failpoints. configured() lists it as "callback".
+void configure_callback(const std::string& name, std::function<void()> callback);
 // Removes one failpoint's configuration (no-op if unset).
 void remove(const std::string& name);
 // Removes every configuration, whatever set it.

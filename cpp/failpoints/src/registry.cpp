@@ -1,173 +1,25 @@
-// The failpoint registry: parsing fail-rs specs, evaluating C++ failpoints, and routing
+// The failpoint registry: C++ failpoint sites, evaluating their actions, and routing
 // configuration by name to C++ or to a domain (another language's failpoints).
-#include "switchyard/failpoint.hpp"
-
 #include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 #include <utility>
 
+#include "active_failpoint.hpp"
+#include "blocking_limit.hpp"
+#include "switchyard/failpoint.hpp"
+
 namespace switchyard {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-// Splits at the first `separator`, as fail-rs's partition does.
-std::pair<std::string_view, std::optional<std::string_view>> partition(std::string_view text,
-                                                                       char separator) {
-  const auto at = text.find(separator);
-  if (at == std::string_view::npos) return {text, std::nullopt};
-  return {text.substr(0, at), text.substr(at + 1)};
-}
-
-template <typename Number>
-std::optional<Number> parse_number(std::string_view text) {
-  text = trim(text);
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-[[noreturn]] void bad_action(std::string_view action, const std::string& problem) {
-  throw FailpointError("failpoint action \"" + std::string(action) + "\": " + problem);
-}
-
-FailAction parse_action(std::string_view text) {
-  const std::string_view action = trim(text);
-  std::string_view rest = action;
-  FailAction parsed;
-
-  // Arguments first: they may hold '%' or '*'.
-  if (auto [head, arguments] = partition(rest, '('); arguments) {
-    if (arguments->empty() || arguments->back() != ')') {
-      bad_action(action, "parentheses do not match");
-    }
-    rest = head;
-    parsed.argument = std::string(arguments->substr(0, arguments->size() - 1));
-  }
-  if (auto [head, tail] = partition(rest, '%'); tail) {
-    const auto percent = parse_number<double>(head);
-    if (!percent || !(*percent >= 0.0 && *percent <= 100.0)) {
-      bad_action(action, "probability \"" + std::string(head) + "\" is not a percentage 0-100");
-    }
-    parsed.probability = *percent / 100.0;
-    rest = *tail;
-  }
-  if (auto [head, tail] = partition(rest, '*'); tail) {
-    const auto count = parse_number<std::uint64_t>(head);
-    if (!count) bad_action(action, "count \"" + std::string(head) + "\" is not a whole number");
-    parsed.max_count = *count;
-    rest = *tail;
-  }
-
-  const auto duration = [&] {
-    if (!parsed.argument) bad_action(action, "needs a duration in milliseconds, e.g. sleep(100)");
-    const auto ms = parse_number<std::uint64_t>(*parsed.argument);
-    if (!ms) bad_action(action, "duration \"" + *parsed.argument + "\" is not whole milliseconds");
-    return std::chrono::milliseconds(*ms);
-  };
-  const std::string_view task = trim(rest);
-  if (task == "off") {
-    parsed.task = FailTask::kOff;
-  } else if (task == "return") {
-    parsed.task = FailTask::kReturn;
-  } else if (task == "panic") {
-    parsed.task = FailTask::kPanic;
-  } else if (task == "print") {
-    parsed.task = FailTask::kPrint;
-  } else if (task == "sleep") {
-    parsed.task = FailTask::kSleep;
-    parsed.duration = duration();
-  } else if (task == "delay") {
-    parsed.task = FailTask::kDelay;
-    parsed.duration = duration();
-  } else if (task == "yield") {
-    parsed.task = FailTask::kYield;
-  } else if (task == "pause") {
-    parsed.task = FailTask::kPause;
-  } else {
-    bad_action(action, "unknown task \"" + std::string(task) +
-                           "\"; expected off, return, panic, print, sleep, delay, yield or pause");
-  }
-  return parsed;
-}
-
-// The blocking limit in milliseconds, negative while none is set. Read when failpoints
-// are configured, never when one fires.
-std::atomic<std::int64_t> g_blocking_limit_ms{-1};
-
-// Refuses `actions` (parsed) that could block a thread past the blocking limit.
-void check_blocking(std::string_view name, std::string_view actions,
-                    const std::vector<FailAction>& parsed) {
-  const std::int64_t limit = g_blocking_limit_ms.load(std::memory_order_relaxed);
-  if (limit < 0) return;
-  const std::string entry = std::string(name) + "=" + std::string(actions) + ": ";
-  const std::string instead = "; use sleep(ms) up to " + std::to_string(limit);
-  for (const FailAction& action : parsed) {
-    if (action.task == FailTask::kPause) {
-      throw FailpointError(entry +
-                           "pause would block this run forever (its failpoints are set once, "
-                           "never reconfigured)" +
-                           instead);
-    }
-    const bool waits = action.task == FailTask::kSleep || action.task == FailTask::kDelay;
-    if (waits && action.duration.count() > limit) {
-      const std::string ms = std::to_string(action.duration.count());
-      throw FailpointError(entry + (action.task == FailTask::kSleep ? "sleep(" : "delay(") + ms +
-                           ") would block " + ms + " ms, over this run's limit of " +
-                           std::to_string(limit) + " ms" + instead);
-    }
-  }
-}
-
-// A configured C++ failpoint. Immutable but for the remaining counts.
-struct ActiveFailpoint {
-  ActiveFailpoint(std::string text, std::vector<FailAction> parsed)
-      : actions_text(std::move(text)), actions(std::move(parsed)), remaining(actions.size()) {
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      remaining[i].store(actions[i].max_count.value_or(0), std::memory_order_relaxed);
-    }
-  }
-
-  // fail-rs's choice: the first action that is not used up and wins its draw.
-  const FailAction* choose() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      const FailAction& action = actions[i];
-      if (action.max_count && remaining[i].load(std::memory_order_acquire) == 0) continue;
-      if (action.probability < 1.0 &&
-          !(std::uniform_real_distribution<double>(0.0, 1.0)(random) < action.probability)) {
-        continue;
-      }
-      if (action.max_count) {
-        std::uint64_t left = remaining[i].load(std::memory_order_acquire);
-        while (left != 0 && !remaining[i].compare_exchange_weak(left, left - 1)) {
-        }
-        if (left == 0) continue;
-      }
-      return &action;
-    }
-    return nullptr;
-  }
-
-  std::string actions_text;
-  std::vector<FailAction> actions;
-  std::vector<std::atomic<std::uint64_t>> remaining;
-};
+using failpoints::detail::ActiveFailpoint;
+using failpoints::detail::waitable;
 
 class Registry {
  public:
@@ -210,10 +62,22 @@ class Registry {
   void configure(const std::string& name, const std::string& actions) {
     require_compiled_in();
     std::vector<FailAction> parsed = parse_failpoint_actions(actions);
-    check_blocking(name, actions, parsed);
+    failpoints::detail::check_blocking(name, actions, parsed);
     const std::lock_guard lock(mutex_);
     require_known_locked(name);
     configure_locked(name, actions, std::move(parsed));
+  }
+
+  void configure_callback(const std::string& name, std::function<void()> callback) {
+    require_compiled_in();
+    const std::lock_guard lock(mutex_);
+    require_known_locked(name);
+    if (owners_.count(name) != 0) {
+      throw FailpointError("failpoint \"" + name +
+                           "\" is evaluated in another language, where a C++ callback cannot run");
+    }
+    activate_locked(name, std::make_shared<ActiveFailpoint>(std::move(callback)));
+    configured_[name] = "callback";  // what fail-rs lists for a callback too
   }
 
   void remove(const std::string& name) {
@@ -278,7 +142,12 @@ class Registry {
       if (it == active_.end()) return std::nullopt;
       point = it->second;
     }
-    const FailAction* action = point->choose();
+    // Outside the lock: a callback may configure failpoints itself.
+    if (point->callback()) {
+      point->callback()();
+      return std::nullopt;
+    }
+    const FailAction* action = point->choose(name);
     if (action == nullptr) return std::nullopt;
     switch (action->task) {
       case FailTask::kOff:
@@ -293,10 +162,10 @@ class Registry {
                      action->argument ? action->argument->c_str() : "executed");
         return std::nullopt;
       case FailTask::kSleep:
-        std::this_thread::sleep_for(action->duration);
+        std::this_thread::sleep_for(waitable(action->duration));
         return std::nullopt;
       case FailTask::kDelay: {
-        const auto until = std::chrono::steady_clock::now() + action->duration;
+        const auto until = std::chrono::steady_clock::now() + waitable(action->duration);
         while (std::chrono::steady_clock::now() < until) {
         }
         return std::nullopt;
@@ -339,7 +208,8 @@ class Registry {
   std::vector<FailpointSetting> checked(std::vector<FailpointSetting> settings) const {
     if (!settings.empty()) require_compiled_in();
     for (const FailpointSetting& setting : settings) {
-      check_blocking(setting.name, setting.actions, parse_failpoint_actions(setting.actions));
+      failpoints::detail::check_blocking(setting.name, setting.actions,
+                                         parse_failpoint_actions(setting.actions));
     }
     const std::lock_guard lock(mutex_);
     for (const FailpointSetting& setting : settings) require_known_locked(setting.name);
@@ -355,11 +225,16 @@ class Registry {
     if (auto owner = owners_.find(name); owner != owners_.end()) {
       owner->second->configure(name, actions);
     } else {
-      active_[name] = std::make_shared<ActiveFailpoint>(actions, std::move(parsed));
-      failpoints::detail::g_armed.store(true, std::memory_order_relaxed);
-      changed_.notify_all();
+      activate_locked(name, std::make_shared<ActiveFailpoint>(actions, std::move(parsed)));
     }
     configured_[name] = actions;
+  }
+
+  // Caller holds mutex_.
+  void activate_locked(const std::string& name, std::shared_ptr<ActiveFailpoint> point) {
+    active_[name] = std::move(point);
+    failpoints::detail::g_armed.store(true, std::memory_order_relaxed);
+    changed_.notify_all();
   }
 
   void remove_locked(const std::string& name) {
@@ -385,42 +260,6 @@ class Registry {
 
 }  // namespace
 
-std::vector<FailAction> parse_failpoint_actions(std::string_view actions) {
-  std::vector<FailAction> parsed;
-  std::string_view rest = actions;
-  while (true) {
-    const auto arrow = rest.find("->");
-    parsed.push_back(parse_action(rest.substr(0, arrow)));
-    if (arrow == std::string_view::npos) break;
-    rest.remove_prefix(arrow + 2);
-  }
-  return parsed;
-}
-
-std::vector<FailpointSetting> parse_failpoint_spec(std::string_view spec) {
-  std::vector<FailpointSetting> settings;
-  std::string_view rest = spec;
-  while (!rest.empty()) {
-    const auto semicolon = rest.find(';');
-    const std::string_view entry = trim(rest.substr(0, semicolon));
-    rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
-    if (entry.empty()) continue;
-    const auto [name, actions] = partition(entry, '=');
-    if (!actions || trim(name).empty()) {
-      throw FailpointError("failpoint entry \"" + std::string(entry) +
-                           "\": expected name=actions, e.g. imgkit::gaussian_blur=panic");
-    }
-    const std::string_view trimmed_actions = trim(*actions);
-    try {
-      parse_failpoint_actions(trimmed_actions);
-    } catch (const FailpointError& e) {
-      throw FailpointError(std::string(trim(name)) + ": " + e.what());
-    }
-    settings.push_back({std::string(trim(name)), std::string(trimmed_actions)});
-  }
-  return settings;
-}
-
 Failpoint::Failpoint(const char* name) : name_(name) { Registry::instance().add_site(name); }
 
 Failpoint::~Failpoint() { Registry::instance().remove_site(name_); }
@@ -439,6 +278,9 @@ bool is_known(std::string_view name) { return Registry::instance().is_known(name
 void configure(const std::string& name, const std::string& actions) {
   Registry::instance().configure(name, actions);
 }
+void configure_callback(const std::string& name, std::function<void()> callback) {
+  Registry::instance().configure_callback(name, std::move(callback));
+}
 void remove(const std::string& name) { Registry::instance().remove(name); }
 void remove_all() { Registry::instance().remove_all(); }
 void apply_spec(std::string_view spec) { Registry::instance().apply_spec(spec); }
@@ -449,21 +291,5 @@ void set_config_layer(const std::vector<FailpointSetting>& settings) {
   Registry::instance().set_config_layer(settings);
 }
 std::map<std::string, std::string> configured() { return Registry::instance().configured(); }
-
-void set_blocking_limit(std::optional<std::chrono::milliseconds> max_block) {
-  g_blocking_limit_ms.store(max_block ? std::max<std::int64_t>(max_block->count(), 0) : -1,
-                            std::memory_order_relaxed);
-}
-
-std::optional<std::chrono::milliseconds> blocking_limit() {
-  const std::int64_t limit = g_blocking_limit_ms.load(std::memory_order_relaxed);
-  if (limit < 0) return std::nullopt;
-  return std::chrono::milliseconds(limit);
-}
-
-void check_blocking_limit(std::string_view name, std::string_view actions) {
-  check_blocking(name, actions, parse_failpoint_actions(actions));
-}
-
 }  // namespace failpoints
 }  // namespace switchyard
