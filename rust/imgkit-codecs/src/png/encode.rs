@@ -277,14 +277,21 @@ impl<W: Write> IdatChunks<'_, W> {
         input: &[u8],
         flush: TDEFLFlush,
     ) -> Result<bool, CodecError> {
-        let (status, _) = compress_to_output(deflate, input, flush, |out| self.take(out));
+        let (status, taken) = compress_to_output(deflate, input, flush, |out| self.take(out));
         match (status, flush) {
-            (TDEFLStatus::Okay, TDEFLFlush::None) | (TDEFLStatus::Done, TDEFLFlush::Finish) => {
+            (TDEFLStatus::Okay, TDEFLFlush::None) | (TDEFLStatus::Done, TDEFLFlush::Finish)
+                if taken == input.len() =>
+            {
                 Ok(true)
             }
             (TDEFLStatus::PutBufFailed, _) if self.failed.is_none() => Ok(false),
             _ => Err(self.failed.take().map_or_else(
-                || internal(format!("PNG: deflate failed ({status:?})")),
+                || {
+                    let len = input.len();
+                    internal(format!(
+                        "PNG: deflate failed ({status:?}, {taken} of {len} bytes taken)"
+                    ))
+                },
                 encode_failed,
             )),
         }
