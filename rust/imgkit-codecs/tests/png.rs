@@ -1327,7 +1327,9 @@ fn generated_image(width: u32, height: u32, channels: u32) -> Vec<u8> {
 #[test]
 fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
     // Sizes of legacy's files (libpng 1.6.39, zlib 1.2.13: level 6, adaptive filtering)
-    // for the same 256x256 RGB images: photo-like, very compressible and flat ones.
+    // for the same 256x256 RGB images. Photo-like images compress with a fast level;
+    // very compressible ones (a level that is fast on noise is several times too large
+    // there) get a denser one.
     let images = [
         ("generated_image", generated_image(256, 256, 3), 125_057),
         ("gradient + noise", rgb_gradient(256, 256, true), 112_958),
@@ -1347,7 +1349,7 @@ fn encoded_files_stay_within_a_tenth_of_libpngs_size() {
 
 #[test]
 fn compressible_sixteen_bit_images_survive_a_round_trip() {
-    // Smooth 16-bit samples, and the same with noisy low bytes.
+    // Smooth 16-bit samples take the denser level; noisy low bytes the fast one.
     for noisy in [false, true] {
         let low = noise(200 * 150 * 4, 5);
         let samples: Vec<u16> = rgb_gradient(200, 150 * 4, false)
@@ -1358,6 +1360,79 @@ fn compressible_sixteen_bit_images_survive_a_round_trip() {
         let encoded = png::encode_u16(&samples, 200, 150, 4).unwrap();
         assert_eq!(decode_16bit(&encoded), (4, samples), "noisy {noisy}");
     }
+}
+
+/// Decodes with the `png` crate's own decoder, independent of this crate's: the samples
+/// as stored (16-bit ones big-endian), with the colour type and bit depth.
+fn decode_with_png_crate(file: &[u8]) -> (::png::ColorType, ::png::BitDepth, Vec<u8>) {
+    let mut reader = ::png::Decoder::new(std::io::Cursor::new(file))
+        .read_info()
+        .expect("the png crate reads the header");
+    let mut samples = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader
+        .next_frame(&mut samples)
+        .expect("the png crate decodes");
+    samples.truncate(info.buffer_size());
+    (info.color_type, info.bit_depth, samples)
+}
+
+#[test]
+fn the_png_crates_decoder_reads_the_samples_back() {
+    use ::png::{BitDepth, ColorType};
+    let colors = [ColorType::Grayscale, ColorType::Rgb, ColorType::Rgba];
+    for (channels, color) in [1u32, 3, 4].into_iter().zip(colors) {
+        let n = channels as usize;
+        // Photo-like (the fast level), a horizontal ramp and flat (the dense one), noise
+        // (several IDAT chunks), one pixel.
+        let ramp = (0..200 * 150 * n).map(|i| (i / n % 200) as u8).collect();
+        let images = [
+            (97, 41, generated_image(97, 41, channels)),
+            (200, 150, ramp),
+            (33, 9, vec![200; 33 * 9 * n]),
+            (320, 240, noise(320 * 240 * n, 9)),
+            (1, 1, vec![7; n]),
+        ];
+        for (width, height, samples) in images {
+            let file = png::encode_u8(&samples, width, height, channels).unwrap();
+            let decoded = decode_with_png_crate(&file);
+            assert!(
+                decoded == (color, BitDepth::Eight, samples),
+                "{width}x{height}x{channels}"
+            );
+            let wide: Vec<u16> = decoded
+                .2
+                .iter()
+                .map(|&v| (u16::from(v) * 257) ^ 0x35)
+                .collect();
+            let file = png::encode_u16(&wide, width, height, channels).unwrap();
+            let big_endian: Vec<u8> = wide.iter().flat_map(|v| v.to_be_bytes()).collect();
+            let decoded = decode_with_png_crate(&file);
+            assert!(
+                decoded == (color, BitDepth::Sixteen, big_endian),
+                "16-bit {width}x{height}x{channels}"
+            );
+        }
+    }
+}
+
+#[test]
+fn image_data_is_cut_into_idat_chunks_of_64_kib() {
+    // Noise stays about its size: 230,400 bytes make three full chunks and a last one.
+    let samples = noise(320 * 240 * 3, 4);
+    let file = png::encode_u8(&samples, 320, 240, 3).unwrap();
+    let names: Vec<[u8; 4]> = chunks(&file).into_iter().map(|(_, name)| name).collect();
+    assert_eq!(
+        names,
+        [*b"IHDR", *b"IDAT", *b"IDAT", *b"IDAT", *b"IDAT", *b"IEND"]
+    );
+    let idat_lens: Vec<usize> = chunks(&file)
+        .into_iter()
+        .filter(|(_, name)| name == b"IDAT")
+        .map(|(offset, _)| chunk_len(&file, offset))
+        .collect();
+    assert_eq!(idat_lens[..3], [1 << 16; 3]);
+    assert!(idat_lens[3] > 0 && idat_lens[3] <= 1 << 16);
+    assert_eq!(decode_8bit(&file), (3, samples));
 }
 
 #[test]

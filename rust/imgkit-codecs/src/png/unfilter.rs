@@ -26,7 +26,7 @@ use crate::CodecError;
 /// Reverses the PNG filter of one row: `dst` becomes the unfiltered `src`; `prev` is the
 /// unfiltered previous row of the same pass, empty for the first. A filter type above 4
 /// is malformed, as in libpng.
-fn unfilter(
+pub(super) fn unfilter(
     filter: u8,
     bpp: usize,
     prev: &[u8],
@@ -44,7 +44,7 @@ fn unfilter(
 }
 
 #[inline(always)]
-fn paeth(a: u8, b: u8, c: u8) -> u8 {
+pub(super) fn paeth(a: u8, b: u8, c: u8) -> u8 {
     // The PNG predictor in the branch-free form of stb_image: the closest of a, b, c to
     // a + b - c, ties in that order.
     let (a, b, c) = (i16::from(a), i16::from(b), i16::from(c));
