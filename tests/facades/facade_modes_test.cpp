@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "imgkit/bridge/kernels.hpp"
+#include "imgkit/failpoints.hpp"
 #include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "support/component_calls.hpp"
@@ -225,15 +225,14 @@ struct InjectedFault {
 class FacadeFallbackTest : public ::testing::TestWithParam<InjectedFault> {
  protected:
   void SetUp() override { IMGKIT_SKIP_WITHOUT_FAILPOINTS(); }
-  void TearDown() override { imgkit::bridge::remove_failpoint("imgkit::gaussian_blur"); }
+  void TearDown() override { imgkit::failpoints::remove("imgkit::gaussian_blur"); }
   ConfigFile config_;
 };
 
 TEST_P(FacadeFallbackTest, LegacyAnswersAndTheCauseIsCounted) {
   const InjectedFault& fault = GetParam();
   route_by(config_, config_for("gaussian_blur", fault.mode));
-  ASSERT_TRUE(
-      imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", fault.failpoint_action).ok());
+  imgkit::failpoints::configure("imgkit::gaussian_blur", fault.failpoint_action);
   const Image input = generated_image(19, 11, 3);
   const std::uint64_t before = fallbacks("gaussian_blur", fault.counted_as);
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "imgkit/bridge/kernels.hpp"
+#include "imgkit/failpoints.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "imgkit/parity.hpp"
 #include "support/failpoints_required.hpp"
@@ -53,11 +53,11 @@ TEST(ParityRunnerTest, AFileBothDecodersRejectIsOneAgreeingCase) {
 class ParityRunnerFaultTest : public ::testing::Test {
  protected:
   void SetUp() override { IMGKIT_SKIP_WITHOUT_FAILPOINTS(); }
-  void TearDown() override { bridge::remove_failpoint("imgkit::sobel"); }
+  void TearDown() override { failpoints::remove("imgkit::sobel"); }
 };
 
 TEST_F(ParityRunnerFaultTest, ARustFailureIsAnErrorDisagreement) {
-  ASSERT_TRUE(bridge::configure_failpoint("imgkit::sobel", "return").ok());
+  failpoints::configure("imgkit::sobel", "return");
   const std::vector<Case> cases =
       parity::run_file(legacy::encode_pnm(generated_image(8, 8, 1)), FileFormat::kPnm);
   const Case& sobel = find_case(cases, "sobel");

@@ -23,7 +23,7 @@ mod geometry;
 mod status;
 mod tone;
 
-pub use status::ffi::{ImageShape, InputError, KernelStatus, StatusCode};
+pub use status::ffi::{ErrorCategory, ImageShape, KernelStatus, StatusCode};
 pub use status::{
     configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
     remove_failpoint,

@@ -58,10 +58,10 @@ fn return_failpoint_becomes_injected_fault() {
 
 #[cfg(feature = "failpoints")]
 #[test]
-fn bad_failpoint_actions_are_invalid_input() {
+fn bad_failpoint_actions_are_an_input_error() {
     let _scenario = Scenario::setup();
     let status = configure_failpoint("imgkit::convolve", "sometimes-maybe");
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
     assert!(
         status.message.contains("sometimes-maybe"),
         "{}",
@@ -70,29 +70,29 @@ fn bad_failpoint_actions_are_invalid_input() {
 }
 
 #[test]
-fn bad_sigma_is_invalid_input() {
+fn bad_sigma_is_an_input_error() {
     let _scenario = Scenario::setup();
     let src = ramp();
     let mut dst = vec![0u8; src.len()];
     for sigma in [0.0, -2.0, f32::NAN, 100.0] {
         let status = gaussian_blur(&SHAPE, &src, sigma, &mut dst);
-        assert_eq!(status.code, StatusCode::InvalidInput, "sigma {sigma}");
+        assert_eq!(status.code, StatusCode::InputError, "sigma {sigma}");
     }
 }
 
 #[test]
-fn buffer_shorter_than_shape_is_invalid_input_not_a_crash() {
+fn buffer_shorter_than_shape_is_an_input_error_not_a_crash() {
     let _scenario = Scenario::setup();
     let src = ramp();
     let mut short = vec![0u8; src.len() - 1];
     let status = gaussian_blur(&SHAPE, &src, 1.0, &mut short);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
     let status = convolve(&SHAPE, &src[1..], 1, 1, &[1.0], &mut vec![0u8; src.len()]);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
 }
 
 #[test]
-fn zero_sized_shape_is_invalid_input() {
+fn zero_sized_shape_is_an_input_error() {
     let _scenario = Scenario::setup();
     let shape = ImageShape {
         width: 0,
@@ -100,5 +100,5 @@ fn zero_sized_shape_is_invalid_input() {
         channels: 1,
     };
     let status = gaussian_blur(&shape, &[], 1.0, &mut []);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
 }

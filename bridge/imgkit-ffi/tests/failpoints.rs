@@ -365,7 +365,7 @@ fn without_failpoints_configuring_is_an_internal_error_and_calls_are_untouched()
 
 #[cfg(feature = "failpoints")]
 mod compiled_in {
-    use imgkit_ffi::InputError;
+    use imgkit_ffi::ErrorCategory;
 
     use super::*;
 
@@ -421,7 +421,7 @@ mod compiled_in {
             configure(case.point, "return");
             let status = (case.call)().status;
             assert_eq!(status.code, StatusCode::InjectedFault, "{}", case.label);
-            assert_eq!(status.input_error, InputError::None, "{}", case.label);
+            assert_eq!(status.category, ErrorCategory::Internal, "{}", case.label);
             assert!(
                 status.message.ends_with("injected fault: return"),
                 "{}: {}",
@@ -534,8 +534,8 @@ mod compiled_in {
     fn unknown_names_are_refused_with_the_known_ones() {
         let _scenario = Scenario::setup();
         let status = configure_failpoint("imgkit::gausian_blur", "return");
-        assert_eq!(status.code, StatusCode::InvalidInput);
-        assert_eq!(status.input_error, InputError::InvalidArgument);
+        assert_eq!(status.code, StatusCode::InputError);
+        assert_eq!(status.category, ErrorCategory::InvalidArgument);
         assert!(
             status
                 .message
@@ -561,8 +561,8 @@ mod compiled_in {
             ("return(open", "parentheses"),
         ] {
             let status = configure_failpoint(point::FLIP, actions);
-            assert_eq!(status.code, StatusCode::InvalidInput, "{actions}");
-            assert_eq!(status.input_error, InputError::InvalidArgument, "{actions}");
+            assert_eq!(status.code, StatusCode::InputError, "{actions}");
+            assert_eq!(status.category, ErrorCategory::InvalidArgument, "{actions}");
             assert!(
                 status.message.contains(&format!("{actions:?}")) && status.message.contains(reason),
                 "{actions}: {}",
@@ -570,7 +570,7 @@ mod compiled_in {
             );
         }
         let status = configure_failpoint(point::KERNELS_BAND, "return");
-        assert_eq!(status.code, StatusCode::InvalidInput);
+        assert_eq!(status.code, StatusCode::InputError);
         assert!(
             status.message.contains("no return value"),
             "{}",

@@ -24,6 +24,18 @@ auto timed(std::chrono::nanoseconds& elapsed, F&& f) {
   return result;
 }
 
+// The category of a Rust input error: that of the caller's error it carries.
+std::string category_of(const switchyard::RustError& error) {
+  if (error.kind != switchyard::RustFailure::kInputError || !error.caller_error) return "";
+  try {
+    std::rethrow_exception(error.caller_error);
+  } catch (const Error& caller_error) {
+    return std::string(to_string(caller_error.category()));
+  } catch (...) {
+  }
+  return "";
+}
+
 // Legacy's answer, or the category and message it threw.
 template <class Answer>
 struct LegacyOutcome {
@@ -74,14 +86,16 @@ Case run_case(std::string parameters, const Input& input, const Args&... args) {
   const std::string legacy_side =
       legacy.answer ? "legacy answered" : "legacy: " + legacy.category + ": " + legacy.message;
   std::string rust_side = "rust answered";
+  std::string rust_category;
   if (rust_error) {
+    rust_category = category_of(*rust_error);
     rust_side = rust_error->kind == switchyard::RustFailure::kInputError
-                    ? "rust: " + rust_error->category + ": " + rust_error->message
+                    ? "rust: " + rust_category + ": " + rust_error->message
                     : "rust failed: " + rust_error->message;
   }
   const bool same_rejection = !legacy.answer && rust_error &&
                               rust_error->kind == switchyard::RustFailure::kInputError &&
-                              rust_error->category == legacy.category;
+                              rust_category == legacy.category;
   result.verdict = same_rejection ? Verdict::kBothRejected : Verdict::kErrorDisagreement;
   result.detail = legacy_side + "; " + rust_side;
   return result;

@@ -1,125 +1,110 @@
 #include "ports.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
-#include "imgkit/bridge/codecs.hpp"
+#include "imgkit_ffi_cxx/codecs.h"
+#include "imgkit_ffi_cxx/filters.h"
+#include "imgkit_ffi_cxx/geometry.h"
+#include "imgkit_ffi_cxx/tone.h"
 
 namespace imgkit::routing {
 namespace {
 
-// Allocates the output (C++ owns it), runs the bridge kernel into it.
-template <class Kernel>
-RustResult<Image> into_new_image(std::uint32_t width, std::uint32_t height, std::uint32_t channels,
-                                 Kernel&& kernel) {
-  Image output(width, height, channels);
-  bridge::Status status = kernel(output);
-  if (!status.ok()) return rust_error(std::move(status));
-  return output;
+// Adding a field to DecodeLimits changes its size; the cxx struct must follow (and the
+// Rust side's exhaustive conversion to imgkit_codecs::Limits with it).
+static_assert(sizeof(DecodeLimits) == sizeof(ffi::DecodeLimits),
+              "imgkit::DecodeLimits and imgkit::ffi::DecodeLimits have different fields");
+
+rust::Slice<const std::uint8_t> bytes_of(const Bytes& bytes) {
+  return {bytes.data(), bytes.size()};
 }
 
-template <class Kernel>
-RustResult<Image> into_same_shape(const Image& input, Kernel&& kernel) {
-  return into_new_image(input.width(), input.height(), input.channels(),
-                        std::forward<Kernel>(kernel));
-}
-
-template <class Kernel>
-RustResult<Image> into_gray(const Image& input, Kernel&& kernel) {
-  return into_new_image(input.width(), input.height(), 1, std::forward<Kernel>(kernel));
-}
-
-template <class T, class Call>
-RustResult<T> answer_of(Call&& call) {
-  T answer{};
-  bridge::Status status = call(answer);
-  if (!status.ok()) return rust_error(std::move(status));
-  return answer;
-}
-
-RustResult<DecodedImage> decoded_by(bridge::Status (*decode)(const Bytes&, const DecodeLimits&,
-                                                             DecodedImage&),
-                                    const Bytes& bytes, const DecodeLimits& limits) {
-  DecodedImage image{Image(1, 1, 1)};
-  bridge::Status status = decode(bytes, limits, image);
-  if (!status.ok()) {
-    // Legacy's messages name libpng where it judged; a caller of the Rust route learns
-    // which decoder judged the file.
-    status.message += " (Rust decoder)";
-    return rust_error(std::move(status));
+// Step 1 in Rust (the header and the limits, before anything is allocated), the image
+// allocated here, step 2 in Rust into it. Legacy's messages name libpng where it judged;
+// a caller of the Rust route learns which decoder judged the file.
+RustResult<DecodedImage> decode(ffi::Codec codec, const Bytes& bytes, const DecodeLimits& limits) {
+  constexpr std::string_view kJudge = " (Rust decoder)";
+  const ffi::DecodeLimits checked{limits.max_pixels, limits.max_bytes};
+  ffi::DecodedHeader header;
+  const ffi::KernelStatus found = ffi::read_header(codec, bytes_of(bytes), checked, header);
+  if (!ok(found)) return rust_error(found, kJudge);
+  const auto decoded = [&](auto image, auto decode_into) -> RustResult<DecodedImage> {
+    const ffi::KernelStatus status =
+        decode_into(codec, bytes_of(bytes), checked, samples_of(image));
+    if (!ok(status)) return rust_error(status, kJudge);
+    return DecodedImage(std::move(image));
+  };
+  if (header.sixteen_bit) {
+    return decoded(Image16(header.width, header.height, header.channels), ffi::decode_u16);
   }
-  return image;
+  return decoded(Image(header.width, header.height, header.channels), ffi::decode_u8);
+}
+
+ffi::KernelStatus encode_samples(ffi::Codec codec, const Image& image, bool plain,
+                                 rust::Vec<std::uint8_t>& file) {
+  return ffi::encode_u8(codec, shape_of(image), samples_of(image), plain, file);
+}
+ffi::KernelStatus encode_samples(ffi::Codec codec, const Image16& image, bool plain,
+                                 rust::Vec<std::uint8_t>& file) {
+  return ffi::encode_u16(codec, shape_of(image), samples_of(image), plain, file);
+}
+
+template <class Sample>
+RustResult<Bytes> encode(ffi::Codec codec, const Raster<Sample>& image, bool plain) {
+  rust::Vec<std::uint8_t> file;
+  const ffi::KernelStatus status = encode_samples(codec, image, plain, file);
+  return answer_or_error(status, Bytes(file.begin(), file.end()));
 }
 
 }  // namespace
 
-switchyard::RustError rust_error(bridge::Status status) {
-  switch (status.code) {
-    case bridge::StatusCode::kInvalidInput: {
-      auto caller_error = std::make_exception_ptr(Error(status.category, status.message));
-      return {switchyard::RustFailure::kInputError, std::move(status.message),
-              std::string(to_string(status.category)), std::move(caller_error)};
-    }
-    case bridge::StatusCode::kPanic:
-      return {switchyard::RustFailure::kPanic, std::move(status.message), {}, {}};
-    case bridge::StatusCode::kOk:  // not a failure; listed so the switch stays exhaustive
-    case bridge::StatusCode::kInjectedFault:
-    case bridge::StatusCode::kInternal:
-      break;
-  }
-  return {switchyard::RustFailure::kError,
-          std::string(bridge::to_string(status.code)) + ": " + status.message,
-          {},
-          {}};
-}
-
 // ---- Codecs --------------------------------------------------------------------------
 
 RustResult<DecodedImage> DecodePnm::rust(const Bytes& bytes, const DecodeLimits& limits) {
-  return decoded_by(&bridge::decode_pnm, bytes, limits);
+  return decode(ffi::Codec::Pnm, bytes, limits);
 }
 
 RustResult<DecodedImage> DecodePng::rust(const Bytes& bytes, const DecodeLimits& limits) {
-  return decoded_by(&bridge::decode_png, bytes, limits);
+  return decode(ffi::Codec::Png, bytes, limits);
 }
 
 RustResult<Bytes> EncodePnm::rust(const Image& image, PnmEncoding encoding) {
-  return answer_of<Bytes>([&](Bytes& out) { return bridge::encode_pnm(image, encoding, out); });
+  return encode(ffi::Codec::Pnm, image, encoding == PnmEncoding::kPlain);
 }
 
 RustResult<Bytes> EncodePnm::rust(const Image16& image, PnmEncoding encoding) {
-  return answer_of<Bytes>([&](Bytes& out) { return bridge::encode_pnm(image, encoding, out); });
+  return encode(ffi::Codec::Pnm, image, encoding == PnmEncoding::kPlain);
 }
 
 RustResult<Bytes> EncodePng::rust(const Image& image) {
-  return answer_of<Bytes>([&](Bytes& out) { return bridge::encode_png(image, out); });
+  return encode(ffi::Codec::Png, image, false);
 }
 
 RustResult<Bytes> EncodePng::rust(const Image16& image) {
-  return answer_of<Bytes>([&](Bytes& out) { return bridge::encode_png(image, out); });
+  return encode(ffi::Codec::Png, image, false);
 }
 
 // ---- Filters -------------------------------------------------------------------------
 
 RustResult<Image> Convolve::rust(const Image& image, const Kernel& kernel) {
-  return into_same_shape(image, [&](Image& out) { return bridge::convolve(image, kernel, out); });
+  const rust::Slice<const float> weights{kernel.weights.data(), kernel.weights.size()};
+  return rust_filter(ffi::convolve, image, kernel.width, kernel.height, weights);
 }
 
 RustResult<Image> GaussianBlur::rust(const Image& image, float sigma) {
-  return into_same_shape(image,
-                         [&](Image& out) { return bridge::gaussian_blur(image, sigma, out); });
+  return rust_filter(ffi::gaussian_blur, image, sigma);
 }
 
 RustResult<Image> BoxBlur::rust(const Image& image, std::uint32_t radius) {
-  return into_same_shape(image, [&](Image& out) { return bridge::box_blur(image, radius, out); });
+  return rust_filter(ffi::box_blur, image, radius);
 }
 
-RustResult<Image> Sobel::rust(const Image& image) {
-  return into_gray(image, [&](Image& out) { return bridge::sobel(image, out); });
-}
+RustResult<Image> Sobel::rust(const Image& image) { return rust_to_gray(ffi::sobel, image); }
 
 RustResult<Image> UnsharpMask::rust(const Image& image, float sigma, float amount) {
-  return into_same_shape(
-      image, [&](Image& out) { return bridge::unsharp_mask(image, sigma, amount, out); });
+  return rust_filter(ffi::unsharp_mask, image, sigma, amount);
 }
 
 // ---- Geometry ------------------------------------------------------------------------
@@ -127,43 +112,57 @@ RustResult<Image> UnsharpMask::rust(const Image& image, float sigma, float amoun
 RustResult<Image> Resize::rust(const Image& image, std::uint32_t width, std::uint32_t height,
                                ResizeFilter filter) {
   // Checked before the output is allocated: a rejected size must not cost memory.
-  bridge::Status target = bridge::check_resize_target(width, height);
-  if (!target.ok()) return rust_error(std::move(target));
-  return into_new_image(width, height, image.channels(),
-                        [&](Image& out) { return bridge::resize(image, filter, out); });
+  const ffi::KernelStatus target = ffi::check_resize_target(width, height);
+  if (!ok(target)) return rust_error(target);
+  const ffi::ResizeFilter rust_filter =
+      filter == ResizeFilter::kNearest ? ffi::ResizeFilter::Nearest : ffi::ResizeFilter::Bilinear;
+  return into_image(width, height, image.channels(), [&](Image& out) {
+    return ffi::resize(shape_of(image), samples_of(image), rust_filter, shape_of(out),
+                       samples_of(out));
+  });
 }
 
 RustResult<Image> Flip::rust(const Image& image, FlipAxis axis) {
-  return into_same_shape(image, [&](Image& out) { return bridge::flip(image, axis, out); });
+  return rust_filter(
+      ffi::flip, image,
+      axis == FlipAxis::kHorizontal ? ffi::FlipAxis::Horizontal : ffi::FlipAxis::Vertical);
 }
 
 RustResult<Image> Rotate90::rust(const Image& image) {
-  return into_new_image(image.height(), image.width(), image.channels(),
-                        [&](Image& out) { return bridge::rotate90(image, out); });
+  return into_image(image.height(), image.width(), image.channels(), [&](Image& out) {
+    return ffi::rotate90(shape_of(image), samples_of(image), samples_of(out));
+  });
 }
 
 // ---- Tone ----------------------------------------------------------------------------
 
 RustResult<Image> ToGrayscale::rust(const Image& image) {
-  return into_gray(image, [&](Image& out) { return bridge::to_grayscale(image, out); });
+  return rust_to_gray(ffi::to_grayscale, image);
 }
 
 RustResult<std::vector<Histogram>> HistogramPort::rust(const Image& image) {
-  return answer_of<std::vector<Histogram>>(
-      [&](std::vector<Histogram>& out) { return bridge::histogram(image, out); });
+  // Rust fills one flat run of channels x 256 counts; 2 KiB per channel to copy.
+  std::vector<std::uint64_t> flat(std::size_t{image.channels()} * 256);
+  const ffi::KernelStatus status = ffi::histogram(
+      shape_of(image), samples_of(image), rust::Slice<std::uint64_t>{flat.data(), flat.size()});
+  if (!ok(status)) return rust_error(status);
+  std::vector<Histogram> counts(image.channels());
+  for (std::size_t c = 0; c < counts.size(); ++c) {
+    std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(c * 256), 256, counts[c].begin());
+  }
+  return counts;
 }
 
-RustResult<Image> Equalize::rust(const Image& image) {
-  return into_same_shape(image, [&](Image& out) { return bridge::equalize(image, out); });
-}
+RustResult<Image> Equalize::rust(const Image& image) { return rust_filter(ffi::equalize, image); }
 
 RustResult<std::uint8_t> OtsuLevel::rust(const Image& image) {
-  return answer_of<std::uint8_t>(
-      [&](std::uint8_t& level) { return bridge::otsu_level(image, level); });
+  std::uint8_t level = 0;
+  const ffi::KernelStatus status = ffi::otsu_level(shape_of(image), samples_of(image), level);
+  return answer_or_error(status, std::move(level));
 }
 
 RustResult<Image> OtsuThreshold::rust(const Image& image) {
-  return into_gray(image, [&](Image& out) { return bridge::otsu_threshold(image, out); });
+  return rust_to_gray(ffi::otsu_threshold, image);
 }
 
 }  // namespace imgkit::routing

@@ -1,7 +1,7 @@
 // Every component's two implementations side by side: a port names its component, its
-// answer type, the legacy call, the Rust call (through the bridge, a RustResult instead
-// of an exception) and how the two answers are compared. The facades route a port's
-// calls through switchyard; the parity runner calls both sides directly.
+// answer type, the legacy call, the Rust call (the cxx function of bridge/imgkit-ffi,
+// a RustResult instead of an exception) and how the two answers are compared. The facades route a
+// port's calls through switchyard; the parity runner calls both sides directly.
 #pragma once
 
 #include <cstdint>
@@ -11,24 +11,19 @@
 
 #include "compare.hpp"
 #include "components.hpp"
-#include "imgkit/bridge/kernels.hpp"
 #include "imgkit/image.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
 #include "imgkit/legacy/tone.hpp"
 #include "imgkit/params.hpp"
+#include "rust_call.hpp"
 #include "switchyard/router.hpp"
 
 namespace imgkit::routing {
 
-template <class T>
-using RustResult = switchyard::RustResult<T>;
 using legacy::Bytes;
 using legacy::Histogram;
-
-// A failed bridge status as the router reads it.
-switchyard::RustError rust_error(bridge::Status status);
 
 // How many pixels a call's input or answer holds, for the call's size (below). Encoded
 // files, histograms and levels are not pixels. An answer type without an overload here
