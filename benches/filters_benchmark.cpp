@@ -13,8 +13,8 @@
 #include <opencv2/imgproc.hpp>
 #endif
 
+#include "components.hpp"
 #include "imgkit/legacy/filters.hpp"
-#include "ports.hpp"
 #include "support/test_images.hpp"
 
 namespace {

@@ -62,11 +62,11 @@
 #include <utility>
 #include <variant>
 
+#include "components.hpp"
 #include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
 #include "imgkit/routing.hpp"
-#include "ports.hpp"
 #include "support/test_images.hpp"
 #include "switchyard/catalog.hpp"
 #include "switchyard/clock.hpp"

@@ -27,11 +27,11 @@
 #include <string>
 #include <variant>
 
+#include "components.hpp"
 #include "fuzz_limits.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/image.hpp"
 #include "imgkit/legacy/codecs.hpp"
-#include "ports.hpp"
 
 namespace imgkit::fuzz {
 namespace {

@@ -7,10 +7,10 @@
 #include <variant>
 #include <vector>
 
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/params.hpp"
 #include "imgkit_ffi_cxx/codecs.h"
-#include "ports.hpp"
 #include "support/rust_rejection.hpp"
 
 namespace imgkit::routing {

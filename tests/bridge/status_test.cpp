@@ -8,9 +8,9 @@
 #include <variant>
 #include <vector>
 
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/failpoints.hpp"
-#include "ports.hpp"
 #include "rust_call.hpp"
 #include "support/failpoints_required.hpp"
 #include "support/rust_rejection.hpp"

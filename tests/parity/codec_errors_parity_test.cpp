@@ -10,9 +10,9 @@
 #include <variant>
 #include <vector>
 
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
-#include "ports.hpp"
 #include "support/rust_rejection.hpp"
 #include "support/test_images.hpp"
 

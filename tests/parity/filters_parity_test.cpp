@@ -12,9 +12,9 @@
 #include <string>
 #include <tuple>
 
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/filters.hpp"
-#include "ports.hpp"
 #include "support/rust_rejection.hpp"
 #include "support/test_images.hpp"
 
