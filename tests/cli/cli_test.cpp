@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "cli/cli_fixture.hpp"
+#include "components.hpp"
 #include "imgkit/legacy/codecs.hpp"
 
 namespace {
@@ -42,6 +46,44 @@ TEST_F(CliTest, EveryOperationRunsInOneChain) {
   const std::string bytes = read_text(path("out.ppm"));
   // rose is 70x46: resized to 35x23, rotated to 23x35; .ppm stores RGB.
   EXPECT_EQ(bytes.rfind("P6\n23 35\n255\n", 0), 0u) << bytes.substr(0, 20);
+}
+
+// The names `imgkit process --help` lists under "Operations:", one per line indented by
+// two spaces ("  name:key=value,...").
+std::set<std::string> listed_operations(const std::string& help) {
+  std::set<std::string> names;
+  std::istringstream lines(help.substr(help.find("\nOperations:\n") + 1));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ') {
+      names.insert(line.substr(
+          2, line.find(':') == std::string::npos ? std::string::npos : line.find(':') - 2));
+    }
+  }
+  return names;
+}
+
+// A port that has no --op says why, as `no_cli_operation`.
+template <class P, class = void>
+struct HasNoCliOperation : std::false_type {};
+template <class P>
+struct HasNoCliOperation<P, std::void_t<decltype(P::no_cli_operation)>> : std::true_type {};
+
+// The operations follow the component list: every component that turns an image into an
+// image is an operation (unless its port says why not), and every operation is one.
+TEST_F(CliTest, TheOperationsAreTheImageOperationsOfTheComponentList) {
+  const RunResult r = run("process --help");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::set<std::string> listed = listed_operations(r.out);
+  std::set<std::string> expected;
+  imgkit::routing::for_each_component([&](auto port) {
+    using P = typename decltype(port)::type;
+    if constexpr (P::reads == imgkit::routing::Reads::kImage &&
+                  std::is_same_v<typename P::Answer, imgkit::Image> &&
+                  !HasNoCliOperation<P>::value) {
+      expected.insert(std::string(P::declaration.name));
+    }
+  });
+  EXPECT_EQ(listed, expected);
 }
 
 TEST_F(CliTest, TruncatedPngExitsOneWithOneLineNamingTheFile) {

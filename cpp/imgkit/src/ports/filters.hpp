@@ -55,7 +55,7 @@ struct GaussianBlur : Operation<GaussianBlur, Image> {
   }
   template <class Run>
   static void rejected_sets(const Image& /*image*/, Run&& run) {
-    run("sigma=-1", -1.0f);
+    run("negative sigma", -1.0f);
   }
 };
 
