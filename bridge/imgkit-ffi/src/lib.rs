@@ -10,8 +10,9 @@
 //!    `Result`, so C++ needs no exceptions to read it.
 //!
 //! Every entry but `read_header`, `default_decode_limits` and `check_resize_target` starts
-//! at a named failpoint (`imgkit::<component>`, see `faults`), free until configured; C++
-//! configures them and the finer ones inside the kernels and codecs through
+//! at its component's failpoint (`imgkit::<component>`, see `faults`), free until
+//! configured; C++ declares its catalog's components ([`declare_component_failpoint`]),
+//! then configures those and the finer ones inside the kernels and codecs through
 //! [`configure_failpoint`].
 //!
 //! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
@@ -25,8 +26,8 @@ mod tone;
 
 pub use status::ffi::{ErrorCategory, ImageShape, KernelStatus, StatusCode};
 pub use status::{
-    configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
-    remove_failpoint,
+    configure_failpoint, declare_component_failpoint, failpoint_names, failpoints_compiled_in,
+    remove_all_failpoints, remove_failpoint,
 };
 
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions

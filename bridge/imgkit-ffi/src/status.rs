@@ -59,6 +59,11 @@ pub mod ffi {
     // ---- Rust functions C++ may call -----------------------------------------------
     // The Rust failpoints (imgkit-failpoints): free until one is configured.
     extern "Rust" {
+        /// Declares the component whose bridge entry has the failpoint
+        /// `imgkit::<component>`, so that it can be configured: C++ declares every
+        /// component of its catalog. `InputError` (InvalidArgument) for a name that is not
+        /// a component name.
+        fn declare_component_failpoint(component: &str) -> KernelStatus;
         /// Configures Rust failpoint `name` with fail-rs actions, e.g. `"panic"`,
         /// `"50%return"`, `"1*return(corrupt)->off"`. `InputError` (InvalidArgument)
         /// for an unknown name or actions that do not parse, `Internal` if this build
@@ -213,6 +218,14 @@ pub(crate) fn view_mut<'a>(
     )?)
 }
 
+/// Declares `component`'s entry failpoint (see [`imgkit_failpoints::declare_component`]).
+pub fn declare_component_failpoint(component: &str) -> ffi::KernelStatus {
+    guarded("declare_component_failpoint", || {
+        imgkit_failpoints::declare_component(component)
+            .map_err(|message| BridgeError::Input(ffi::ErrorCategory::InvalidArgument, message))
+    })
+}
+
 /// Configures Rust failpoint `name` (see [`imgkit_failpoints::configure`]).
 pub fn configure_failpoint(name: &str, actions: &str) -> ffi::KernelStatus {
     guarded("configure_failpoint", || {
@@ -236,7 +249,8 @@ pub fn remove_all_failpoints() {
     imgkit_failpoints::remove_all();
 }
 
-/// Every Rust failpoint's name ([`imgkit_failpoints::names`]).
+/// Every Rust failpoint's name ([`imgkit_failpoints::names`]): the declared components'
+/// entries and the finer points.
 pub fn failpoint_names() -> Vec<String> {
     imgkit_failpoints::names()
         .iter()

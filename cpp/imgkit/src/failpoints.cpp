@@ -1,11 +1,13 @@
 // imgkit's failpoints: switchyard's registry holds the legacy C++ ones; the Rust ones
-// join it as a domain that forwards to the bridge.
+// join it as a domain that forwards to the bridge, once the catalog's components are
+// declared to it.
 #include "imgkit/failpoints.hpp"
 
 #include <memory>
 #include <mutex>
 #include <utility>
 
+#include "components.hpp"
 #include "imgkit_ffi_cxx/status.h"
 #include "rust_call.hpp"
 
@@ -40,7 +42,14 @@ bool compiled_in() noexcept {
 void install() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (compiled_in()) switchyard::failpoints::add_domain(std::make_shared<RustFailpoints>());
+    if (!compiled_in()) return;
+    // The Rust entry failpoints, imgkit::<component>, are those of the catalog's
+    // components: the component list names them, not a second list on the Rust side.
+    for (const switchyard::ComponentInfo& component : routing::catalog().components()) {
+      const ffi::KernelStatus status = ffi::declare_component_failpoint(str_of(component.name));
+      if (!routing::ok(status)) throw switchyard::FailpointError(std::string(status.message));
+    }
+    switchyard::failpoints::add_domain(std::make_shared<RustFailpoints>());
   });
 }
 
