@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "cli/cli_fixture.hpp"
 #include "components.hpp"
@@ -48,18 +49,22 @@ TEST_F(CliTest, EveryOperationRunsInOneChain) {
   EXPECT_EQ(bytes.rfind("P6\n23 35\n255\n", 0), 0u) << bytes.substr(0, 20);
 }
 
-// The names `imgkit process --help` lists under "Operations:", one per line indented by
-// two spaces ("  name:key=value,...").
-std::set<std::string> listed_operations(const std::string& help) {
-  std::set<std::string> names;
+// The operations `imgkit process --help` lists under "Operations:", one per line
+// indented by two spaces, as written there: "name" or "name:key=value,...", where a
+// value without a default reads N.
+std::vector<std::string> listed_operations(const std::string& help) {
+  std::vector<std::string> operations;
   std::istringstream lines(help.substr(help.find("\nOperations:\n") + 1));
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ') {
-      names.insert(line.substr(
-          2, line.find(':') == std::string::npos ? std::string::npos : line.find(':') - 2));
+      operations.push_back(line.substr(2));
     }
   }
-  return names;
+  return operations;
+}
+
+std::string name_of(const std::string& operation) {
+  return operation.substr(0, operation.find(':'));
 }
 
 // A port that has no --op says why, as `no_cli_operation`.
@@ -73,7 +78,8 @@ struct HasNoCliOperation<P, std::void_t<decltype(P::no_cli_operation)>> : std::t
 TEST_F(CliTest, TheOperationsAreTheImageOperationsOfTheComponentList) {
   const RunResult r = run("process --help");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::set<std::string> listed = listed_operations(r.out);
+  std::set<std::string> listed;
+  for (const std::string& operation : listed_operations(r.out)) listed.insert(name_of(operation));
   std::set<std::string> expected;
   imgkit::routing::for_each_component([&](auto port) {
     using P = typename decltype(port)::type;
@@ -84,6 +90,25 @@ TEST_F(CliTest, TheOperationsAreTheImageOperationsOfTheComponentList) {
     }
   });
   EXPECT_EQ(listed, expected);
+}
+
+// Each operation as its help line shows it (N as 1, every other value its default)
+// turns the sample into an output.
+TEST_F(CliTest, EveryListedOperationRuns) {
+  const RunResult help = run("process --help");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  const std::vector<std::string> operations = listed_operations(help.out);
+  ASSERT_FALSE(operations.empty()) << help.out;
+  for (std::string operation : operations) {
+    for (std::size_t n = operation.find("=N"); n != std::string::npos; n = operation.find("=N")) {
+      operation.replace(n, 2, "=1");
+    }
+    SCOPED_TRACE(operation);
+    const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " +
+                            quoted(path("out.png")) + " --op " + operation);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(name_of(operation)), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(CliTest, TruncatedPngExitsOneWithOneLineNamingTheFile) {
