@@ -40,7 +40,6 @@ using legacy::Histogram;
 using parity::FileFormat;
 
 inline constexpr switchyard::RustPort kRust = switchyard::RustPort::kAvailable;
-inline constexpr switchyard::RustPort kLegacyOnly = switchyard::RustPort::kNone;
 inline constexpr switchyard::Comparison kExact = switchyard::Comparison::kExact;
 inline constexpr switchyard::Comparison kWithinTolerance = switchyard::Comparison::kTolerance;
 
