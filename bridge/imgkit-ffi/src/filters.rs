@@ -40,6 +40,9 @@ mod ffi {
 
         fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus;
 
+        fn median_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8])
+            -> KernelStatus;
+
         // `dst` is 1 channel of shape's width x height.
         fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus;
 
@@ -98,6 +101,16 @@ pub fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> 
     guarded("box_blur", || {
         let fault = at_entry(entry_point!("box_blur"))?;
         imgkit_kernels::box_blur(view(shape, src)?, radius, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
+    })
+}
+
+/// Mirrors `imgkit::legacy::median_blur`. Failpoint: `imgkit::median_blur`.
+pub fn median_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus {
+    guarded("median_blur", || {
+        let fault = at_entry(entry_point!("median_blur"))?;
+        imgkit_kernels::median_blur(view(shape, src)?, radius, view_mut(shape, dst)?)?;
         fault.samples(dst);
         Ok(())
     })

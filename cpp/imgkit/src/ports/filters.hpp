@@ -109,6 +109,30 @@ struct UnsharpMask : Operation<UnsharpMask, Image> {
   }
 };
 
-using FilterComponents = Components<Convolve, GaussianBlur, BoxBlur, Sobel, UnsharpMask>;
+struct MedianBlur : Operation<MedianBlur, Image> {
+  static constexpr Declaration declaration{"median_blur", kRust, kExact, 0};
+  static Image legacy(const Image& image, std::uint32_t radius) {
+    return legacy::median_blur(image, radius);
+  }
+  static RustResult<Image> rust(const Image& image, std::uint32_t radius) {
+    return rust_filter(ffi::median_blur, image, radius);
+  }
+  static Image facade(const Image& image, std::uint32_t radius) {
+    return imgkit::median_blur(image, radius);
+  }
+  template <class Run>
+  static void parameter_sets(const Image& /*image*/, Run&& run) {
+    run("radius=1", 1u);
+    run("radius=2", 2u);
+  }
+  template <class Run>
+  static void rejected_sets(const Image& /*image*/, Run&& run) {
+    run("radius=0", 0u);
+    run("radius=3", 3u);
+  }
+};
+
+using FilterComponents =
+    Components<Convolve, GaussianBlur, BoxBlur, Sobel, UnsharpMask, MedianBlur>;
 
 }  // namespace imgkit::routing
