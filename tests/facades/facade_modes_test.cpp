@@ -27,6 +27,7 @@ namespace {
 using imgkit::Image;
 using imgkit::testing::Answer;
 using imgkit::testing::calls;
+using imgkit::testing::category_thrown_by;
 using imgkit::testing::component_calls;
 using imgkit::testing::ComponentCall;
 using imgkit::testing::ConfigFile;
@@ -36,25 +37,11 @@ using imgkit::testing::max_difference;
 using imgkit::testing::rejected_calls;
 using imgkit::testing::RejectedCall;
 using imgkit::testing::route_by;
-using imgkit::testing::SampleKind;
+using imgkit::testing::runs_on;
+using imgkit::testing::test_shapes;
+using imgkit::testing::TestShape;
 using switchyard::FallbackCause;
 using switchyard::Route;
-
-// The images every component is exercised on: 1x1, odd sizes, each channel count, and
-// (outside sanitizer builds, where it would take minutes) one 3840x2160.
-struct Shape {
-  std::uint32_t width;
-  std::uint32_t height;
-  std::uint32_t channels;
-};
-
-std::vector<Shape> shapes() {
-  std::vector<Shape> all = {{1, 1, 1}, {1, 1, 4}, {7, 5, 3}, {33, 17, 4}, {64, 64, 1}};
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-  all.push_back({3840, 2160, 1});
-#endif
-  return all;
-}
 
 switchyard::ComponentCounts counts(const std::string& component) {
   const auto& router = imgkit::routing::router();
@@ -83,33 +70,16 @@ class FacadeModeTest : public ::testing::TestWithParam<std::tuple<std::size_t, s
   ConfigFile config_;
 };
 
-// What legacy threw for an input, if anything.
-std::optional<imgkit::ErrorCategory> legacy_rejection(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const imgkit::Error& error) {
-    return error.category();
-  }
-  return std::nullopt;
-}
-
 TEST_P(FacadeModeTest, AnswersLikeLegacyOnTheRouteTheModeAllows) {
   route_by(config_, config_for(component().name, mode()));
   const auto& name = component().name;
   const switchyard::ComponentCounts before = counts(name);
-  for (const Shape& shape : shapes()) {
-    // The 8-bit PNG sample alone at 8 MP (the others hold the same pixels), and no
-    // plain-text PNM of it: 30 MB of digits.
-    if (shape.width * shape.height > 1'000'000 &&
-        (component().sample != SampleKind::kPng8 ||
-         component().variant.find("plain") != std::string::npos)) {
-      continue;
-    }
-    SCOPED_TRACE(std::to_string(shape.width) + "x" + std::to_string(shape.height) + "x" +
-                 std::to_string(shape.channels));
+  for (const TestShape& shape : test_shapes()) {
+    if (!runs_on(component(), shape)) continue;
+    SCOPED_TRACE(shape.name());
     const Image input = generated_image(shape.width, shape.height, shape.channels);
     Answer expected;
-    const auto rejected = legacy_rejection([&] { expected = component().legacy(input); });
+    const auto rejected = category_thrown_by([&] { expected = component().legacy(input); });
     if (rejected) {
       // Parity includes errors: an RGBA image has no PNM, whichever side is asked.
       EXPECT_THAT([&] { component().facade(input); },
@@ -235,7 +205,7 @@ TEST_P(RejectedParameterTest, ReachTheCallerAsLegacyReportsThem) {
   const RejectedCall& bad = rejected_calls()[std::get<0>(GetParam())];
   route_by(config_, config_for(bad.name, std::get<1>(GetParam())));
   const Image input = generated_image(4, 4, 3);
-  const auto category = legacy_rejection([&] { bad.legacy(input); });
+  const auto category = category_thrown_by([&] { bad.legacy(input); });
   ASSERT_TRUE(category.has_value()) << "legacy accepted the parameters";
   const switchyard::ComponentCounts before = counts(bad.name);
 

@@ -1,5 +1,5 @@
-// Parity of every component of the list on generated images: 1x1 in every channel
-// count, odd sizes, and (outside sanitizer builds) 3840x2160, each of the component's
+// Parity of every component of the list on generated images (test_shapes(): 1x1 in every
+// channel count, odd sizes, and outside sanitizer builds 3840x2160), each of the component's
 // parameter sets called on both sides directly. Both answer within the component's
 // tolerance, or both refuse with the same category; and both refuse the parameters the
 // component lists as ones to refuse.
@@ -13,6 +13,7 @@
 
 #include "imgkit/error.hpp"
 #include "support/component_calls.hpp"
+#include "support/error_expectations.hpp"
 #include "support/rust_rejection.hpp"
 #include "support/test_images.hpp"
 
@@ -20,40 +21,17 @@ namespace {
 
 using imgkit::Image;
 using imgkit::testing::Answer;
+using imgkit::testing::category_thrown_by;
 using imgkit::testing::component_calls;
 using imgkit::testing::ComponentCall;
 using imgkit::testing::generated_image;
 using imgkit::testing::max_difference;
 using imgkit::testing::rejected_calls;
 using imgkit::testing::RejectedCall;
+using imgkit::testing::runs_on;
 using imgkit::testing::RustAnswer;
-using imgkit::testing::SampleKind;
-
-struct Shape {
-  std::uint32_t width;
-  std::uint32_t height;
-  std::uint32_t channels;
-};
-
-std::vector<Shape> shapes() {
-  std::vector<Shape> all = {{1, 1, 1}, {1, 1, 3}, {1, 1, 4},   {1, 9, 3},
-                            {9, 1, 1}, {7, 5, 3}, {31, 17, 4}, {64, 64, 1}};
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-  all.push_back({3840, 2160, 1});
-#endif
-  return all;
-}
-
-// The category legacy refused with, if it did.
-template <class Call>
-std::optional<imgkit::ErrorCategory> refusal(Call&& call) {
-  try {
-    call();
-  } catch (const imgkit::Error& error) {
-    return error.category();
-  }
-  return std::nullopt;
-}
+using imgkit::testing::test_shapes;
+using imgkit::testing::TestShape;
 
 // The category of Rust's input error, if it refused the input as the caller's.
 std::optional<imgkit::ErrorCategory> refusal_of(const RustAnswer& rust) {
@@ -70,18 +48,12 @@ class ComponentParityTest : public ::testing::TestWithParam<std::size_t> {
 };
 
 TEST_P(ComponentParityTest, RustAnswersAsLegacyDoes) {
-  for (const Shape& shape : shapes()) {
-    // One sample of the 8 MP image, and no plain-text PNM of it (30 MB of digits).
-    if (shape.width * shape.height > 1'000'000 &&
-        (component().sample != SampleKind::kPng8 ||
-         component().variant.find("plain") != std::string::npos)) {
-      continue;
-    }
-    SCOPED_TRACE(std::to_string(shape.width) + "x" + std::to_string(shape.height) + "x" +
-                 std::to_string(shape.channels));
+  for (const TestShape& shape : test_shapes()) {
+    if (!runs_on(component(), shape)) continue;
+    SCOPED_TRACE(shape.name());
     const Image input = generated_image(shape.width, shape.height, shape.channels, 11);
     Answer expected;
-    const auto legacy_refused = refusal([&] { expected = component().legacy(input); });
+    const auto legacy_refused = category_thrown_by([&] { expected = component().legacy(input); });
     const RustAnswer rust = component().rust(input);
     if (legacy_refused) {
       EXPECT_EQ(refusal_of(rust), legacy_refused) << "legacy refused the input, rust did not";
@@ -105,7 +77,7 @@ class RejectedParameterParityTest : public ::testing::TestWithParam<std::size_t>
 TEST_P(RejectedParameterParityTest, BothRefuseWithTheSameCategory) {
   const RejectedCall& bad = rejected_calls()[GetParam()];
   const Image input = generated_image(5, 4, 3);
-  const auto legacy_refused = refusal([&] { bad.legacy(input); });
+  const auto legacy_refused = category_thrown_by([&] { bad.legacy(input); });
   ASSERT_TRUE(legacy_refused.has_value()) << "legacy accepted the parameters";
   EXPECT_EQ(refusal_of(bad.rust(input)), legacy_refused);
 }

@@ -84,6 +84,35 @@ struct ComponentCall {
   std::function<RustAnswer(const Image&)> rust;
 };
 
+// The image shapes every component is exercised on: 1x1 in every channel count, a row, a
+// column, odd sizes and (outside sanitizer builds, where it would take minutes) one
+// 3840x2160.
+struct TestShape {
+  std::uint32_t width;
+  std::uint32_t height;
+  std::uint32_t channels;
+
+  std::string name() const {
+    return std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(channels);
+  }
+};
+
+inline std::vector<TestShape> test_shapes() {
+  std::vector<TestShape> all = {{1, 1, 1}, {1, 1, 3}, {1, 1, 4},   {9, 1, 1},
+                                {1, 9, 3}, {7, 5, 3}, {33, 17, 4}, {64, 64, 1}};
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+  all.push_back({3840, 2160, 1});
+#endif
+  return all;
+}
+
+// Whether `call` runs on images of this shape: at 8 MP, only on the 8-bit PNG sample (the
+// others hold the same pixels) and never as plain-text PNM (30 MB of digits).
+inline bool runs_on(const ComponentCall& call, const TestShape& shape) {
+  return shape.width * shape.height <= 1'000'000 ||
+         (call.sample == SampleKind::kPng8 && call.variant.find("plain") == std::string::npos);
+}
+
 // The component and the variant, as a test's name.
 template <class Call>
 std::string test_name(const Call& call) {
@@ -218,28 +247,28 @@ void add_rejected_calls(std::vector<RejectedCall>& calls) {
   }
 }
 
+// Every call `add<P>(calls)` makes of every port, in catalog order.
+template <class Call, class Add>
+std::vector<Call> calls_of_every_component(Add add) {
+  std::vector<Call> all;
+  routing::for_each_component([&](auto port) { add(port, all); });
+  return all;
+}
+
 }  // namespace detail
 
 // Every parameter set of every component, on every kind of sample it reads, in catalog
 // order (a component's calls are next to each other).
 inline const std::vector<ComponentCall>& component_calls() {
-  static const std::vector<ComponentCall> calls = [] {
-    std::vector<ComponentCall> all;
-    routing::for_each_component(
-        [&](auto port) { detail::add_calls<typename decltype(port)::type>(all); });
-    return all;
-  }();
+  static const std::vector<ComponentCall> calls = detail::calls_of_every_component<ComponentCall>(
+      [](auto port, auto& all) { detail::add_calls<typename decltype(port)::type>(all); });
   return calls;
 }
 
 // Every parameter set a component lists as one to refuse (image operations).
 inline const std::vector<RejectedCall>& rejected_calls() {
-  static const std::vector<RejectedCall> calls = [] {
-    std::vector<RejectedCall> all;
-    routing::for_each_component(
-        [&](auto port) { detail::add_rejected_calls<typename decltype(port)::type>(all); });
-    return all;
-  }();
+  static const std::vector<RejectedCall> calls = detail::calls_of_every_component<RejectedCall>(
+      [](auto port, auto& all) { detail::add_rejected_calls<typename decltype(port)::type>(all); });
   return calls;
 }
 

@@ -490,6 +490,7 @@ fn rotate90_tiled<const C: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{four_thread_pool, noise};
 
     /// The reference: C++ `std::round` (half away from zero), then the clamp.
     fn reference(value: f64) -> u8 {
@@ -580,28 +581,13 @@ mod tests {
     const WIDTH: usize = 1000;
     const HEIGHT: usize = 700;
 
-    fn noise(len: usize) -> Vec<u8> {
-        let mut state = 0x853c_49e6_748f_ea9bu64;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     /// Runs `op` under both schedules on a four-thread pool, so that the parallel one
     /// really splits the work even on a one-core machine, and compares the outputs.
     fn assert_schedules_agree(
         out: (usize, usize, usize),
         op: impl Fn(Schedule, ImageViewMut<'_>) + Send + Sync,
     ) {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = four_thread_pool();
         let run = |schedule| {
             let mut dst = vec![0u8; out.0 * out.1 * out.2];
             pool.install(|| {
@@ -632,7 +618,7 @@ mod tests {
     #[test]
     fn parallel_geometry_equals_sequential_sample_for_sample() {
         for channels in [1, 3, 4] {
-            let src = noise(WIDTH * HEIGHT * channels);
+            let src = noise(WIDTH * HEIGHT * channels, 0x853c_49e6_748f_ea9b);
             let view = ImageView::new(&src, WIDTH, HEIGHT, channels).unwrap();
             for filter in [ResizeFilter::Nearest, ResizeFilter::Bilinear] {
                 for (width, height) in [(1501, 1049), (333, 97), (1000, 3)] {

@@ -23,6 +23,8 @@ mod filters;
 mod geometry;
 mod image;
 mod sampling;
+#[cfg(test)]
+mod test_support;
 mod tone;
 
 pub use error::KernelError;

@@ -558,25 +558,7 @@ mod schedule_tests {
     //! behind the public functions follow the legacy formulas.
 
     use super::*;
-
-    fn noise(len: usize, seed: u64) -> Vec<u8> {
-        let mut state = 0x853c_49e6_748f_ea9bu64 ^ seed;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
-    fn pool() -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap()
-    }
+    use crate::test_support::{four_thread_pool, noise};
 
     /// Images of every channel count and of sizes down to fewer pixels than bands.
     fn cases() -> Vec<(Vec<u8>, Shape)> {
@@ -588,7 +570,10 @@ mod schedule_tests {
                     height,
                     channels,
                 };
-                let samples = noise(width * height * channels, (width + channels) as u64);
+                let samples = noise(
+                    width * height * channels,
+                    0x853c_49e6_748f_ea9b ^ (width + channels) as u64,
+                );
                 // Narrow the range so that the histograms are uneven.
                 let samples = samples.iter().map(|v| v / 3 + v % 7).collect();
                 cases.push((samples, shape));
@@ -599,7 +584,7 @@ mod schedule_tests {
 
     #[test]
     fn parallel_tone_equals_sequential() {
-        let pool = pool();
+        let pool = four_thread_pool();
         for (samples, shape) in cases() {
             let Shape {
                 width,

@@ -62,13 +62,18 @@ RustResult<Bytes> rust_encode(ffi::Codec codec, const Raster<SampleType>& image,
   return answer_or_error(status, Bytes(file.begin(), file.end()));
 }
 
-struct DecodePnm : Decoder<FileFormat::kPnm> {
+// A decoder whose Rust side is the two-step decode of `codec`.
+template <FileFormat F, ffi::Codec codec>
+struct RustDecoder : Decoder<F> {
+  static RustResult<DecodedImage> rust(const Bytes& bytes, const DecodeLimits& limits) {
+    return rust_decode(codec, bytes, limits);
+  }
+};
+
+struct DecodePnm : RustDecoder<FileFormat::kPnm, ffi::Codec::Pnm> {
   static constexpr Declaration declaration{"decode_pnm", kRust, kExact, 0};
   static DecodedImage legacy(const Bytes& bytes, const DecodeLimits& limits) {
     return legacy::decode_pnm(bytes, limits);
-  }
-  static RustResult<DecodedImage> rust(const Bytes& bytes, const DecodeLimits& limits) {
-    return rust_decode(ffi::Codec::Pnm, bytes, limits);
   }
   static DecodedImage facade(const Bytes& bytes, const DecodeLimits& limits) {
     return imgkit::decode_pnm(bytes, limits);
@@ -96,13 +101,10 @@ struct EncodePnm : Encoder<EncodePnm> {
   }
 };
 
-struct DecodePng : Decoder<FileFormat::kPng> {
+struct DecodePng : RustDecoder<FileFormat::kPng, ffi::Codec::Png> {
   static constexpr Declaration declaration{"decode_png", kRust, kExact, 0};
   static DecodedImage legacy(const Bytes& bytes, const DecodeLimits& limits) {
     return legacy::decode_png(bytes, limits);
-  }
-  static RustResult<DecodedImage> rust(const Bytes& bytes, const DecodeLimits& limits) {
-    return rust_decode(ffi::Codec::Png, bytes, limits);
   }
   static DecodedImage facade(const Bytes& bytes, const DecodeLimits& limits) {
     return imgkit::decode_png(bytes, limits);

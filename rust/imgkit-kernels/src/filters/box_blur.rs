@@ -287,6 +287,7 @@ fn band_rows(schedule: Schedule, height: usize, radius: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{four_thread_pool, noise};
 
     #[test]
     fn rounded_mean_divides_exactly_at_every_boundary_of_every_radius() {
@@ -327,26 +328,11 @@ mod tests {
         }
     }
 
-    fn noise(len: usize) -> Vec<u8> {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     /// `box_blur_scheduled` under `schedule` on a four-thread pool, so that the parallel
     /// schedule really splits the work even on a one-core machine.
     fn run(schedule: Schedule, src: &[u8], shape: (usize, usize, usize), radius: usize) -> Vec<u8> {
         let (width, height, channels) = shape;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = four_thread_pool();
         let mut dst = vec![0u8; src.len()];
         pool.install(|| {
             box_blur_scheduled(
@@ -368,7 +354,7 @@ mod tests {
             ((123, 400, 3), 40),
             ((50, 333, 1), 1024),
         ] {
-            let src = noise(shape.0 * shape.1 * shape.2);
+            let src = noise(shape.0 * shape.1 * shape.2, 0x2545_f491_4f6c_dd1d);
             let sequential = run(Schedule::Sequential, &src, shape, radius);
             let parallel = run(Schedule::Parallel, &src, shape, radius);
             assert_ne!(
@@ -384,10 +370,7 @@ mod tests {
 
     #[test]
     fn parallel_bands_are_balanced_and_cover_the_image() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = four_thread_pool();
         pool.install(|| {
             assert_eq!(band_rows(Schedule::Parallel, 2160, 1), 2160 / 16);
             assert_eq!(band_rows(Schedule::Parallel, 2160, 1024), 2160 / 4);

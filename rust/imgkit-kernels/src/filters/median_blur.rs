@@ -258,6 +258,7 @@ fn median_block<const N: usize, const B: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{four_thread_pool, noise};
 
     /// Runs `network` on every input of zeros and ones, 64 inputs at a time (bit `l` of
     /// wire `k` is input `k` of case `base + l`; `min` is `and`, `max` is `or`): by the 0-1
@@ -297,18 +298,6 @@ mod tests {
         assert!(selects_the_median_of_every_input(&MEDIAN_OF_25));
     }
 
-    fn noise(len: usize) -> Vec<u8> {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     /// The median as the legacy header states it, one sample at a time: the window's
     /// clamped samples, sorted, the middle one.
     fn reference(
@@ -336,31 +325,14 @@ mod tests {
         out
     }
 
-    /// `median_blur_scheduled` under `schedule` on a four-thread pool, so that the
-    /// parallel schedule really splits the work even on a one-core machine.
-    fn run(schedule: Schedule, src: &[u8], shape: (usize, usize, usize), radius: usize) -> Vec<u8> {
-        let (width, height, channels) = shape;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
-        let mut dst = vec![0u8; src.len()];
-        pool.install(|| {
-            median_blur_scheduled(
-                schedule,
-                ImageView::new(src, width, height, channels).unwrap(),
-                radius,
-                ImageViewMut::new(&mut dst, width, height, channels).unwrap(),
-            )
-        });
-        dst
-    }
-
     #[test]
     fn both_schedules_give_the_median_of_every_window() {
         // Rows shorter than a block, exactly one, and with an overlapping tail; heights
         // below the window; every channel count.
-        for shape in [
+        // The parallel schedule on four threads, so that it really splits the work even
+        // on a one-core machine.
+        let pool = four_thread_pool();
+        for shape @ (width, height, channels) in [
             (1, 1, 1),
             (2, 1, 3),
             (1, 7, 4),
@@ -369,14 +341,15 @@ mod tests {
             (33, 9, 4),
             (203, 61, 3),
         ] {
-            let src = noise(shape.0 * shape.1 * shape.2);
+            let src = noise(width * height * channels, 0x9e37_79b9_7f4a_7c15);
+            let view = ImageView::new(&src, width, height, channels).unwrap();
             for radius in [1, 2] {
                 let expected = reference(&src, shape, radius);
                 for schedule in [Schedule::Sequential, Schedule::Parallel] {
-                    assert!(
-                        run(schedule, &src, shape, radius) == expected,
-                        "{shape:?}, radius {radius}, {schedule:?}"
-                    );
+                    let mut dst = vec![0u8; src.len()];
+                    let out = ImageViewMut::new(&mut dst, width, height, channels).unwrap();
+                    pool.install(|| median_blur_scheduled(schedule, view, radius, out));
+                    assert!(dst == expected, "{shape:?}, radius {radius}, {schedule:?}");
                 }
             }
         }
@@ -384,7 +357,7 @@ mod tests {
 
     #[test]
     fn radius_outside_1_and_2_is_invalid() {
-        let src = noise(12);
+        let src = noise(12, 0x9e37_79b9_7f4a_7c15);
         for radius in [0, 3, u32::MAX] {
             let mut dst = vec![0u8; 12];
             let error = median_blur(
@@ -404,7 +377,7 @@ mod tests {
 
     #[test]
     fn an_output_of_another_shape_is_invalid() {
-        let src = noise(12);
+        let src = noise(12, 0x9e37_79b9_7f4a_7c15);
         let mut dst = vec![0u8; 4];
         assert!(median_blur(
             ImageView::new(&src, 2, 2, 3).unwrap(),

@@ -5,22 +5,11 @@ use super::convolve::convolve_scheduled;
 use super::gaussian::gaussian_blur_scheduled;
 use super::{gaussian_weights, Kernel, Schedule};
 use crate::image::{ImageView, ImageViewMut};
+use crate::test_support::{four_thread_pool, noise};
 
 /// Width, height, channels: every channel count, and heights that are not a multiple of
 /// the vertical pass's row groups or of the band height.
 const SHAPES: [(usize, usize, usize); 3] = [(1000, 700, 3), (517, 301, 1), (64, 999, 4)];
-
-fn noise(len: usize) -> Vec<u8> {
-    let mut state = 0x853c_49e6_748f_ea9bu64;
-    (0..len)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 56) as u8
-        })
-        .collect()
-}
 
 /// Runs `filter` under `schedule` on a four-thread pool, so that the parallel schedule
 /// really splits the work even on a one-core machine.
@@ -29,10 +18,7 @@ fn run(
     (width, height, channels): (usize, usize, usize),
     filter: impl Fn(Schedule, ImageViewMut<'_>) + Send + Sync,
 ) -> Vec<u8> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(4)
-        .build()
-        .unwrap();
+    let pool = four_thread_pool();
     let mut dst = vec![0u8; width * height * channels];
     pool.install(|| {
         filter(
@@ -58,7 +44,7 @@ fn assert_same(sequential: &[u8], parallel: &[u8], case: &str) {
 #[test]
 fn parallel_gaussian_equals_sequential_sample_for_sample() {
     for shape @ (width, height, channels) in SHAPES {
-        let src = noise(width * height * channels);
+        let src = noise(width * height * channels, 0x853c_49e6_748f_ea9b);
         let view = ImageView::new(&src, width, height, channels).unwrap();
         for sigma in [0.6, 2.0, 5.0] {
             let weights = gaussian_weights(sigma);
@@ -77,7 +63,7 @@ fn parallel_gaussian_equals_sequential_sample_for_sample() {
 #[test]
 fn parallel_convolve_equals_sequential_sample_for_sample() {
     for shape @ (width, height, channels) in SHAPES {
-        let src = noise(width * height * channels);
+        let src = noise(width * height * channels, 0x853c_49e6_748f_ea9b);
         let view = ImageView::new(&src, width, height, channels).unwrap();
         for (kernel_width, kernel_height) in [(5, 5), (3, 31)] {
             let weights: Vec<f32> = (0..kernel_width * kernel_height)

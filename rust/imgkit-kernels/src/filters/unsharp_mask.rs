@@ -159,6 +159,7 @@ fn sharpened(original: u8, amount: f32, blurred: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{four_thread_pool, noise};
 
     /// The legacy expression with `std::round`'s rounding (`f32::round`), to check the
     /// port's vectorisable rounding on every input it can see.
@@ -183,27 +184,12 @@ mod tests {
         }
     }
 
-    fn noise(len: usize) -> Vec<u8> {
-        let mut state = 0x6a09_e667_f3bc_c909u64;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     #[test]
     fn parallel_sharpening_equals_sequential_sample_for_sample() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = four_thread_pool();
         for channels in [1, 3, 4] {
             let (width, height) = (701, 307);
-            let src = noise(width * height * channels);
+            let src = noise(width * height * channels, 0x6a09_e667_f3bc_c909);
             let blurred: Vec<u8> = src.iter().rev().copied().collect();
             let view = ImageView::new(&src, width, height, channels).unwrap();
             let run = |schedule| {
