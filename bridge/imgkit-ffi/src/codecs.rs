@@ -20,7 +20,7 @@ mod ffi {
         Png,
     }
 
-    /// `imgkit::DecodeLimits`, field for field (a static_assert in bridge/cpp and the
+    /// `imgkit::DecodeLimits`, field for field (a static_assert in the C++ codec ports and the
     /// exhaustive conversion below keep the three definitions in step).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     struct DecodeLimits {
