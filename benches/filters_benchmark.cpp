@@ -1,5 +1,6 @@
 // Legacy C++ against the Rust ports, side by side in one run, through the same C++
-// calls a facade makes (the Rust side includes the bridge crossing and panic guard).
+// calls a facade makes (the port's Rust call: the bridge crossing and panic guard
+// included).
 //
 // Threads: legacy is single-threaded; the Rust side uses the whole rayon pool, so run
 // once with RAYON_NUM_THREADS=1 for its one-core figure. When CMake finds OpenCV, its
@@ -12,7 +13,7 @@
 #include <opencv2/imgproc.hpp>
 #endif
 
-#include "imgkit/bridge/kernels.hpp"
+#include "components.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "support/test_images.hpp"
 
@@ -43,10 +44,12 @@ void BM_RustGaussianBlur(benchmark::State& state) {
   const auto size = static_cast<std::uint32_t>(state.range(0));
   const Image src = generated_image(size == 2160 ? 3840 : size, size, 1);
   for (auto _ : state) {
-    Image out(src.width(), src.height(), src.channels());
-    const auto status = imgkit::bridge::gaussian_blur(src, kSigma, out);
-    if (!status.ok()) state.SkipWithError(status.message.c_str());
-    benchmark::DoNotOptimize(out.data());
+    auto out = imgkit::routing::GaussianBlur::rust(src, kSigma);
+    if (const auto* error = std::get_if<switchyard::RustError>(&out)) {
+      state.SkipWithError(error->message.c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(std::get<Image>(out).data());
   }
   set_pixel_rate(state, src);
 }

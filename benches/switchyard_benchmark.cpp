@@ -20,9 +20,9 @@
 //       A real facade on a 1x1 image: imgkit::legacy::flip against imgkit::flip. The
 //       allocation dominates; the pair shows what a facade adds to a call that does
 //       almost nothing else.
-//   BM_GaussianBridgeDirect/N    vs BM_GaussianFacadeRustMode/N
-//       imgkit::bridge::gaussian_blur (output allocated per call, as the facade does)
-//       against imgkit::gaussian_blur with gaussian_blur in rust mode. Target: at most
+//   BM_GaussianRustDirect/N      vs BM_GaussianFacadeRustMode/N
+//       The gaussian_blur port's Rust call (the bridged call, its output allocated per
+//       call) against imgkit::gaussian_blur with gaussian_blur in rust mode. Target: at most
 //       5% more at 64x64. 8-bit gray, sigma 2, N = 64 and 256.
 //   BM_GaussianLegacyDirect/N    vs BM_GaussianFacadeLegacyMode/N
 //       The same for legacy mode, for completeness.
@@ -62,7 +62,7 @@
 #include <utility>
 #include <variant>
 
-#include "imgkit/bridge/kernels.hpp"
+#include "components.hpp"
 #include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
@@ -297,16 +297,15 @@ Image gray_square(const benchmark::State& state) {
   return generated_image(size, size, 1);
 }
 
-void BM_GaussianBridgeDirect(benchmark::State& state) {
+void BM_GaussianRustDirect(benchmark::State& state) {
   const Image src = gray_square(state);
   for (auto _ : state) {
-    Image out(src.width(), src.height(), src.channels());
-    const imgkit::bridge::Status status = imgkit::bridge::gaussian_blur(src, kSigma, out);
-    if (!status.ok()) {
-      state.SkipWithError(status.message.c_str());
+    auto out = imgkit::routing::GaussianBlur::rust(src, kSigma);
+    if (const auto* error = std::get_if<switchyard::RustError>(&out)) {
+      state.SkipWithError(error->message.c_str());
       break;
     }
-    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(std::get<Image>(out).data());
   }
 }
 
@@ -342,9 +341,9 @@ BENCHMARK(BM_LegacyFlipDirect);
 BENCHMARK(BM_RoutedLegacyCallThroughFacade);
 // Registered size by size, so the two halves of a pair run back to back (a noisy
 // machine drifts less between them) and the mode changes only once.
-BENCHMARK(BM_GaussianBridgeDirect)->Arg(64)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_GaussianRustDirect)->Arg(64)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_GaussianFacadeRustMode)->Arg(64)->Threads(1)->Threads(2)->UseRealTime();
-BENCHMARK(BM_GaussianBridgeDirect)->Arg(256);
+BENCHMARK(BM_GaussianRustDirect)->Arg(256);
 BENCHMARK(BM_GaussianFacadeRustMode)->Arg(256);
 BENCHMARK(BM_GaussianLegacyDirect)->Arg(64);
 BENCHMARK(BM_GaussianFacadeLegacyMode)->Arg(64);

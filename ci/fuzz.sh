@@ -6,7 +6,7 @@
 #                            their invariants (fuzz/src/lib.rs)
 #   legacy_decoders_fuzzer   libFuzzer: imgkit::legacy::decode_pnm / decode_png under
 #                            ASan + UBSan + LeakSanitizer
-#   differential_fuzzer      libFuzzer: legacy vs Rust (through imgkit::bridge), judged by
+#   differential_fuzzer      libFuzzer: legacy vs Rust (through their ports), judged by
 #                            the error-category rule
 #
 # Usage: ci/fuzz.sh [SECONDS_PER_TARGET]   (default 60; the targets run one after another)

@@ -1,11 +1,11 @@
-// libFuzzer target: the same bytes to the legacy decoder and to the Rust decoder through
-// imgkit::bridge, for PNM and for PNG (every input goes to both formats), and abort()
-// when the answers disagree beyond the error-category rule:
+// libFuzzer target: the same bytes to the legacy decoder and to the Rust decoder (as its
+// port calls it, through the bridge), for PNM and for PNG (every input goes to both formats), and
+// abort() when the answers disagree beyond the error-category rule:
 //
 //   both accept   the same width, height, channels and depth, and identical samples;
 //   both reject   the same imgkit::ErrorCategory;
-//   otherwise     a disagreement, and so is any Rust status but kOk / kInvalidInput
-//                 (a panic caught at the bridge, an internal error).
+//   otherwise     a disagreement, and so is any Rust failure but an input error (a
+//                 panic caught at the bridge, an internal error).
 //
 // Both get the same limits, chosen by the input's size (limits_for): the fuzz limits for
 // 14 sizes in 32, else 2^k - 1 pixels (k = size % 32 < 18) with 2^(k + 1) - 1 bytes when
@@ -23,11 +23,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <variant>
 
+#include "components.hpp"
 #include "fuzz_limits.hpp"
-#include "imgkit/bridge/codecs.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/image.hpp"
 #include "imgkit/legacy/codecs.hpp"
@@ -100,26 +101,35 @@ void compare_decoders(Format format, const legacy::Bytes& bytes) {
     legacy_message = error.what();
   }
 
-  DecodedImage rust_image{Image(1, 1, 1)};
-  const bridge::Status rust = format == Format::kPng
-                                  ? bridge::decode_png(bytes, limits, rust_image)
-                                  : bridge::decode_pnm(bytes, limits, rust_image);
-  if (!rust.ok() && rust.code != bridge::StatusCode::kInvalidInput) {
-    disagree(format,
-             "rust failed with status " + std::string(to_string(rust.code)) + ": " + rust.message);
+  const routing::RustResult<DecodedImage> rust = format == Format::kPng
+                                                     ? routing::DecodePng::rust(bytes, limits)
+                                                     : routing::DecodePnm::rust(bytes, limits);
+  const auto* rust_image = std::get_if<DecodedImage>(&rust);
+  ErrorCategory rust_category = ErrorCategory::kInternal;
+  std::string rust_message;
+  if (const auto* error = std::get_if<switchyard::RustError>(&rust)) {
+    rust_message = error->message;
+    if (error->kind != switchyard::RustFailure::kInputError) {
+      disagree(format, "rust failed: " + rust_message);
+    }
+    try {
+      std::rethrow_exception(error->caller_error);
+    } catch (const Error& caller_error) {
+      rust_category = caller_error.category();
+    }
   }
   const std::string legacy_said = legacy_ok ? "legacy decoded " + shape_of(legacy_image)
                                             : "legacy rejected it (" +
                                                   std::string(to_string(legacy_category)) + ": " +
                                                   legacy_message + ")";
-  const std::string rust_said = rust.ok()
-                                    ? "rust decoded " + shape_of(rust_image)
-                                    : "rust rejected it (" + std::string(to_string(rust.category)) +
-                                          ": " + rust.message + ")";
-  if (legacy_ok != rust.ok()) disagree(format, legacy_said + "; " + rust_said);
+  const std::string rust_said = rust_image != nullptr
+                                    ? "rust decoded " + shape_of(*rust_image)
+                                    : "rust rejected it (" + std::string(to_string(rust_category)) +
+                                          ": " + rust_message + ")";
+  if (legacy_ok != (rust_image != nullptr)) disagree(format, legacy_said + "; " + rust_said);
   if (legacy_ok) {
-    compare_images(format, legacy_image, rust_image);
-  } else if (legacy_category != rust.category) {
+    compare_images(format, legacy_image, *rust_image);
+  } else if (legacy_category != rust_category) {
     disagree(format, "different categories: " + legacy_said + "; " + rust_said);
   }
 }

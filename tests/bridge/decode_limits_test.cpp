@@ -4,14 +4,20 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "imgkit/bridge/codecs.hpp"
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/params.hpp"
+#include "imgkit_ffi_cxx/codecs.h"
+#include "support/rust_rejection.hpp"
 
-namespace imgkit::bridge {
+namespace imgkit::routing {
 namespace {
+
+using imgkit::testing::Rejection;
+using imgkit::testing::rust_rejection;
 
 // 3x2 gray, 8 bits: 6 pixels, 6 bytes.
 const Bytes kSixBytes = [] {
@@ -19,13 +25,16 @@ const Bytes kSixBytes = [] {
   return Bytes(text.begin(), text.end());
 }();
 
-Status decode(const DecodeLimits& limits) {
-  DecodedImage image{Image(1, 1, 1)};
-  return decode_pnm(kSixBytes, limits, image);
+RustResult<DecodedImage> decode(const DecodeLimits& limits) {
+  return DecodePnm::rust(kSixBytes, limits);
+}
+
+Rejection rejection(const RustResult<DecodedImage>& result) {
+  return rust_rejection(result).value_or(Rejection{ErrorCategory::kInternal, "not rejected"});
 }
 
 TEST(BridgeDecodeLimits, RustDefaultsAreCppDefaults) {
-  const DecodeLimits rust = rust_default_decode_limits();
+  const ffi::DecodeLimits rust = ffi::default_decode_limits();
   const DecodeLimits cpp{};
   EXPECT_EQ(rust.max_pixels, cpp.max_pixels);
   EXPECT_EQ(rust.max_bytes, cpp.max_bytes);
@@ -36,24 +45,22 @@ TEST(BridgeDecodeLimits, RustDefaultsAreCppDefaults) {
 TEST(BridgeDecodeLimits, EachFieldReachesRustAsSet) {
   DecodeLimits bytes_only;
   bytes_only.max_bytes = 5;
-  const Status over_bytes = decode(bytes_only);
-  EXPECT_EQ(over_bytes.code, StatusCode::kInvalidInput);
-  EXPECT_EQ(over_bytes.category, ErrorCategory::kLimitExceeded);
-  EXPECT_NE(over_bytes.message.find("over the 5-byte limit (max_bytes)"), std::string::npos)
-      << over_bytes.message;
+  const auto [bytes_category, bytes_message] = rejection(decode(bytes_only));
+  EXPECT_EQ(bytes_category, ErrorCategory::kLimitExceeded);
+  EXPECT_NE(bytes_message.find("over the 5-byte limit (max_bytes)"), std::string::npos)
+      << bytes_message;
 
   DecodeLimits pixels_only;
   pixels_only.max_pixels = 5;
-  const Status over_pixels = decode(pixels_only);
-  EXPECT_EQ(over_pixels.category, ErrorCategory::kLimitExceeded);
-  EXPECT_NE(over_pixels.message.find("limit of 5 pixels"), std::string::npos)
-      << over_pixels.message;
+  const auto [pixels_category, pixels_message] = rejection(decode(pixels_only));
+  EXPECT_EQ(pixels_category, ErrorCategory::kLimitExceeded);
+  EXPECT_NE(pixels_message.find("limit of 5 pixels"), std::string::npos) << pixels_message;
 
   DecodeLimits exact;
   exact.max_pixels = 6;
   exact.max_bytes = 6;
-  EXPECT_TRUE(decode(exact).ok());
+  EXPECT_TRUE(std::holds_alternative<DecodedImage>(decode(exact)));
 }
 
 }  // namespace
-}  // namespace imgkit::bridge
+}  // namespace imgkit::routing

@@ -3,9 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "cli/cli_fixture.hpp"
+#include "components.hpp"
 #include "imgkit/legacy/codecs.hpp"
 
 namespace {
@@ -42,6 +47,68 @@ TEST_F(CliTest, EveryOperationRunsInOneChain) {
   const std::string bytes = read_text(path("out.ppm"));
   // rose is 70x46: resized to 35x23, rotated to 23x35; .ppm stores RGB.
   EXPECT_EQ(bytes.rfind("P6\n23 35\n255\n", 0), 0u) << bytes.substr(0, 20);
+}
+
+// The operations `imgkit process --help` lists under "Operations:", one per line
+// indented by two spaces, as written there: "name" or "name:key=value,...", where a
+// value without a default reads N.
+std::vector<std::string> listed_operations(const std::string& help) {
+  std::vector<std::string> operations;
+  std::istringstream lines(help.substr(help.find("\nOperations:\n") + 1));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ') {
+      operations.push_back(line.substr(2));
+    }
+  }
+  return operations;
+}
+
+std::string name_of(const std::string& operation) {
+  return operation.substr(0, operation.find(':'));
+}
+
+// A port that has no --op says why, as `no_cli_operation`.
+template <class P, class = void>
+struct HasNoCliOperation : std::false_type {};
+template <class P>
+struct HasNoCliOperation<P, std::void_t<decltype(P::no_cli_operation)>> : std::true_type {};
+
+// The operations follow the component list: every component that turns an image into an
+// image is an operation (unless its port says why not), and every operation is one.
+TEST_F(CliTest, TheOperationsAreTheImageOperationsOfTheComponentList) {
+  const RunResult r = run("process --help");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> listed;
+  for (const std::string& operation : listed_operations(r.out)) listed.insert(name_of(operation));
+  std::set<std::string> expected;
+  imgkit::routing::for_each_component([&](auto port) {
+    using P = typename decltype(port)::type;
+    if constexpr (P::reads == imgkit::routing::Reads::kImage &&
+                  std::is_same_v<typename P::Answer, imgkit::Image> &&
+                  !HasNoCliOperation<P>::value) {
+      expected.insert(std::string(P::declaration.name));
+    }
+  });
+  EXPECT_EQ(listed, expected);
+}
+
+// Each operation as its help line shows it (N as 1, every other value its default)
+// turns the sample into an output.
+TEST_F(CliTest, EveryListedOperationRuns) {
+  const RunResult help = run("process --help");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  const std::vector<std::string> operations = listed_operations(help.out);
+  ASSERT_FALSE(operations.empty()) << help.out;
+  for (std::string operation : operations) {
+    for (std::size_t n = operation.find("=N"); n != std::string::npos; n = operation.find("=N")) {
+      operation.replace(n, 2, "=1");
+    }
+    SCOPED_TRACE(operation);
+    const RunResult r = run("process " + quoted(sample("rose.ppm")) + " " +
+                            quoted(path("out.png")) + " --op " + operation);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(name_of(operation)), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(CliTest, TruncatedPngExitsOneWithOneLineNamingTheFile) {

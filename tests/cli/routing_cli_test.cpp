@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/cli_fixture.hpp"
+#include "components.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "support/failpoints_required.hpp"
 
@@ -268,7 +269,7 @@ TEST_F(RoutingCliTest, StatusJsonHasEveryComponent) {
   EXPECT_EQ(status["components"]["flip"]["mode"], "legacy");
   EXPECT_EQ(status["components"]["flip"]["rust_port"], true);
   EXPECT_EQ(status["components"]["convolve"]["breaker"]["settings"]["window"], 100);
-  EXPECT_EQ(status["components"].size(), 17u);
+  EXPECT_EQ(status["components"].size(), imgkit::routing::AllComponents::size);
 }
 
 TEST_F(RoutingCliTest, StatusWithABrokenConfigExitsTwo) {
@@ -288,7 +289,8 @@ TEST_F(RoutingCliTest, ParityOverTheSamplesAgreesAndWritesJson) {
   const nlohmann::json report = nlohmann::json::parse(read_text(path("parity.json")));
   EXPECT_EQ(report["agree"], true);
   EXPECT_EQ(report["files"], 4);
-  EXPECT_EQ(report["components"].size(), 17u);  // both decoders: the samples hold PNM and PNG
+  // Every component, both decoders included: the samples hold PNM and PNG.
+  EXPECT_EQ(report["components"].size(), imgkit::routing::AllComponents::size);
   EXPECT_EQ(report["components"]["decode_png"]["cases"], 2);
   EXPECT_EQ(report["components"]["decode_png"]["mismatches"], 0);
   EXPECT_TRUE(report["disagreements"].empty());

@@ -1,18 +1,19 @@
-// Every component in all four modes, through the public imgkit:: facade: the caller's
-// answer is legacy's (within the component's tolerance), the call is counted on the
-// route its mode allows, nothing falls back on healthy input, and bad input reaches the
-// caller as legacy reports it.
+// Every component of the list in all four modes, through its public imgkit:: facade,
+// with each of its parameter sets: the caller's answer is legacy's (within the
+// component's tolerance), the call is counted on the route its mode allows, nothing falls
+// back on healthy input, and bad input reaches the caller as legacy reports it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "imgkit/bridge/kernels.hpp"
+#include "imgkit/failpoints.hpp"
 #include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "support/component_calls.hpp"
@@ -26,31 +27,21 @@ namespace {
 using imgkit::Image;
 using imgkit::testing::Answer;
 using imgkit::testing::calls;
+using imgkit::testing::category_thrown_by;
 using imgkit::testing::component_calls;
 using imgkit::testing::ComponentCall;
 using imgkit::testing::ConfigFile;
 using imgkit::testing::fallbacks;
 using imgkit::testing::generated_image;
 using imgkit::testing::max_difference;
+using imgkit::testing::rejected_calls;
+using imgkit::testing::RejectedCall;
 using imgkit::testing::route_by;
+using imgkit::testing::runs_on;
+using imgkit::testing::test_shapes;
+using imgkit::testing::TestShape;
 using switchyard::FallbackCause;
 using switchyard::Route;
-
-// The images every component is exercised on: 1x1, odd sizes, each channel count, and
-// (outside sanitizer builds, where it would take minutes) one 3840x2160.
-struct Shape {
-  std::uint32_t width;
-  std::uint32_t height;
-  std::uint32_t channels;
-};
-
-std::vector<Shape> shapes() {
-  std::vector<Shape> all = {{1, 1, 1}, {1, 1, 4}, {7, 5, 3}, {33, 17, 4}, {64, 64, 1}};
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-  all.push_back({3840, 2160, 1});
-#endif
-  return all;
-}
 
 switchyard::ComponentCounts counts(const std::string& component) {
   const auto& router = imgkit::routing::router();
@@ -83,22 +74,23 @@ TEST_P(FacadeModeTest, AnswersLikeLegacyOnTheRouteTheModeAllows) {
   route_by(config_, config_for(component().name, mode()));
   const auto& name = component().name;
   const switchyard::ComponentCounts before = counts(name);
-  for (const Shape& shape : shapes()) {
-    // Plain-text PNM of 8 MP is 30 MB of digits: the binary variants cover that size.
-    if (shape.width * shape.height > 1'000'000 &&
-        component().variant.find("plain") != std::string::npos) {
+  for (const TestShape& shape : test_shapes()) {
+    if (!runs_on(component(), shape)) continue;
+    SCOPED_TRACE(shape.name());
+    const Image input = generated_image(shape.width, shape.height, shape.channels);
+    Answer expected;
+    const auto rejected = category_thrown_by([&] { expected = component().legacy(input); });
+    if (rejected) {
+      // Parity includes errors: an RGBA image has no PNM, whichever side is asked.
+      EXPECT_THAT([&] { component().facade(input); },
+                  imgkit::testing::ThrowsImgkitError(*rejected));
       continue;
     }
-    SCOPED_TRACE(std::to_string(shape.width) + "x" + std::to_string(shape.height) + "x" +
-                 std::to_string(shape.channels));
-    const Image input = generated_image(shape.width, shape.height, shape.channels);
-    const Answer expected = component().legacy(input);
     const std::uint64_t legacy_before = calls(name, Route::kLegacy);
     const std::uint64_t rust_before = calls(name, Route::kRust);
     const std::uint64_t shadow_before = calls(name, Route::kShadow);
 
     const Answer answer = component().facade(input);
-
     const switchyard::Decision decision = switchyard::Router::last_decision();
     EXPECT_EQ(to_string(decision.mode), mode());
     EXPECT_FALSE(decision.fallback.has_value());
@@ -124,8 +116,7 @@ TEST_P(FacadeModeTest, AnswersLikeLegacyOnTheRouteTheModeAllows) {
 
 std::string case_name(const ::testing::TestParamInfo<FacadeModeTest::ParamType>& info) {
   const ComponentCall& call = component_calls()[std::get<0>(info.param)];
-  return call.name + (call.variant.empty() ? "" : "_" + call.variant) + "_" +
-         std::get<1>(info.param);
+  return imgkit::testing::test_name(call) + "_" + std::get<1>(info.param);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -135,7 +126,9 @@ INSTANTIATE_TEST_SUITE_P(
     case_name);
 
 // Bad input in every mode: the caller gets legacy's error category, and the rejection is
-// the caller's, not a Rust failure — nothing falls back, the breaker stays closed.
+// the caller's, not a Rust failure — nothing falls back, the breaker stays closed. Files
+// the codecs must refuse here; the parameters each image operation must refuse come with
+// its port (RejectedParameterTest below).
 struct BadCall {
   const char* component;
   const char* what;
@@ -165,20 +158,6 @@ const std::vector<BadCall>& bad_calls() {
        [] { imgkit::decode_png({}); }},
       {"encode_pnm", "rgba", imgkit::ErrorCategory::kUnsupported,
        [] { imgkit::encode_pnm(generated_image(3, 2, 4)); }},
-      {"convolve", "even_kernel", imgkit::ErrorCategory::kInvalidArgument,
-       [] {
-         imgkit::convolve(generated_image(4, 4, 1), imgkit::Kernel{2, 2, {1, 1, 1, 1}});
-       }},
-      {"gaussian_blur", "negative_sigma", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::gaussian_blur(generated_image(4, 4, 1), -1.0f); }},
-      {"box_blur", "huge_radius", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::box_blur(generated_image(4, 4, 1), 5000); }},
-      {"unsharp_mask", "huge_amount", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::unsharp_mask(generated_image(4, 4, 3), 1.0f, 20.0f); }},
-      {"resize", "zero_width", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::resize(generated_image(4, 4, 3), 0, 4, imgkit::ResizeFilter::kBilinear); }},
-      {"resize", "too_tall", imgkit::ErrorCategory::kInvalidArgument,
-       [] { imgkit::resize(generated_image(4, 4, 3), 4, 70000, imgkit::ResizeFilter::kNearest); }},
   };
   return all;
 }
@@ -214,6 +193,43 @@ INSTANTIATE_TEST_SUITE_P(EveryMode, FacadeInputErrorTest,
                                                               "rust")),
                          bad_call_name);
 
+// The parameters each image operation's port lists as ones to refuse, in every mode: as
+// for bad files above, with the category legacy gives.
+class RejectedParameterTest
+    : public ::testing::TestWithParam<std::tuple<std::size_t, std::string>> {
+ protected:
+  ConfigFile config_;
+};
+
+TEST_P(RejectedParameterTest, ReachTheCallerAsLegacyReportsThem) {
+  const RejectedCall& bad = rejected_calls()[std::get<0>(GetParam())];
+  route_by(config_, config_for(bad.name, std::get<1>(GetParam())));
+  const Image input = generated_image(4, 4, 3);
+  const auto category = category_thrown_by([&] { bad.legacy(input); });
+  ASSERT_TRUE(category.has_value()) << "legacy accepted the parameters";
+  const switchyard::ComponentCounts before = counts(bad.name);
+
+  EXPECT_THAT([&] { bad.facade(input); }, imgkit::testing::ThrowsImgkitError(*category));
+
+  const switchyard::ComponentCounts after = counts(bad.name);
+  EXPECT_EQ(after.fallbacks, before.fallbacks);
+  EXPECT_EQ(after.mismatches, before.mismatches);
+  EXPECT_EQ(
+      imgkit::routing::router().breaker_state(*imgkit::routing::router().catalog().find(bad.name)),
+      switchyard::BreakerState::kClosed);
+}
+
+std::string rejected_name(const ::testing::TestParamInfo<RejectedParameterTest::ParamType>& info) {
+  const RejectedCall& bad = rejected_calls()[std::get<0>(info.param)];
+  return imgkit::testing::test_name(bad) + "_" + std::get<1>(info.param);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryOperation, RejectedParameterTest,
+    ::testing::Combine(::testing::Range<std::size_t>(0, rejected_calls().size()),
+                       ::testing::Values("legacy", "shadow", "canary", "rust")),
+    rejected_name);
+
 // A Rust failure: the caller still gets legacy's answer, and the fallback is counted by
 // its cause — in shadow mode too, though the caller never depended on the Rust run.
 struct InjectedFault {
@@ -225,15 +241,14 @@ struct InjectedFault {
 class FacadeFallbackTest : public ::testing::TestWithParam<InjectedFault> {
  protected:
   void SetUp() override { IMGKIT_SKIP_WITHOUT_FAILPOINTS(); }
-  void TearDown() override { imgkit::bridge::remove_failpoint("imgkit::gaussian_blur"); }
+  void TearDown() override { imgkit::failpoints::remove("imgkit::gaussian_blur"); }
   ConfigFile config_;
 };
 
 TEST_P(FacadeFallbackTest, LegacyAnswersAndTheCauseIsCounted) {
   const InjectedFault& fault = GetParam();
   route_by(config_, config_for("gaussian_blur", fault.mode));
-  ASSERT_TRUE(
-      imgkit::bridge::configure_failpoint("imgkit::gaussian_blur", fault.failpoint_action).ok());
+  imgkit::failpoints::configure("imgkit::gaussian_blur", fault.failpoint_action);
   const Image input = generated_image(19, 11, 3);
   const std::uint64_t before = fallbacks("gaussian_blur", fault.counted_as);
 

@@ -1,5 +1,5 @@
 // Error parity of the codecs: every malformed input is rejected by the legacy decoder
-// and by the Rust decoder (through the bridge) with the same error category, and every
+// and by the Rust decoder (as its port calls it) with the same error category, and every
 // well-formed one decodes to the same samples.
 #include <gtest/gtest.h>
 
@@ -10,10 +10,11 @@
 #include <variant>
 #include <vector>
 
-#include "imgkit/bridge/codecs.hpp"
+#include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "support/png_chunks.hpp"
+#include "support/rust_rejection.hpp"
 #include "support/test_images.hpp"
 
 namespace imgkit {
@@ -21,6 +22,8 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 using imgkit::testing::generated_image;
+using imgkit::testing::rust_rejection;
+using routing::RustResult;
 
 enum class Format { kPnm, kPng };
 
@@ -151,6 +154,12 @@ std::vector<MalformedCase> malformed_cases() {
   };
 }
 
+RustResult<DecodedImage> rust_decode(Format format, const Bytes& bytes,
+                                     const DecodeLimits& limits) {
+  return format == Format::kPng ? routing::DecodePng::rust(bytes, limits)
+                                : routing::DecodePnm::rust(bytes, limits);
+}
+
 std::optional<ErrorCategory> legacy_rejection(const MalformedCase& c) {
   try {
     if (c.format == Format::kPng) {
@@ -172,13 +181,10 @@ TEST_P(CodecErrorParityTest, BothRejectWithTheSameCategory) {
   ASSERT_TRUE(legacy.has_value()) << "legacy accepted the input";
   EXPECT_EQ(*legacy, c.category) << "legacy's category";
 
-  DecodedImage image{Image(1, 1, 1)};
-  const bridge::Status rust = c.format == Format::kPng
-                                  ? bridge::decode_png(c.bytes, c.limits, image)
-                                  : bridge::decode_pnm(c.bytes, c.limits, image);
-  ASSERT_EQ(rust.code, bridge::StatusCode::kInvalidInput) << rust.message;
-  EXPECT_EQ(rust.category, c.category) << rust.message;
-  EXPECT_FALSE(rust.message.empty());
+  const auto rust = rust_rejection(rust_decode(c.format, c.bytes, c.limits));
+  ASSERT_TRUE(rust.has_value()) << "rust did not reject the input as the caller's error";
+  EXPECT_EQ(rust->category, c.category) << rust->message;
+  EXPECT_FALSE(rust->message.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Malformed, CodecErrorParityTest, ::testing::ValuesIn(malformed_cases()),
@@ -212,21 +218,16 @@ DecodedImage legacy_decode(const AtLimitCase& c, const DecodeLimits& limits) {
                                   : legacy::decode_pnm(c.bytes, limits);
 }
 
-bridge::Status rust_decode(const AtLimitCase& c, const DecodeLimits& limits, DecodedImage& out) {
-  return c.format == Format::kPng ? bridge::decode_png(c.bytes, limits, out)
-                                  : bridge::decode_pnm(c.bytes, limits, out);
-}
-
 class ByteLimitParityTest : public ::testing::TestWithParam<AtLimitCase> {};
 
 TEST_P(ByteLimitParityTest, BothAcceptTheSameImageExactlyAtTheLimit) {
   const AtLimitCase& c = GetParam();
   const DecodeLimits limits = byte_limit(c.decoded_bytes);
   const DecodedImage legacy = legacy_decode(c, limits);
-  DecodedImage rust{Image(1, 1, 1)};
-  const bridge::Status status = rust_decode(c, limits, rust);
-  ASSERT_TRUE(status.ok()) << status.message;
-  EXPECT_EQ(legacy, rust);
+  const RustResult<DecodedImage> rust = rust_decode(c.format, c.bytes, limits);
+  ASSERT_TRUE(std::holds_alternative<DecodedImage>(rust))
+      << std::get<switchyard::RustError>(rust).message;
+  EXPECT_EQ(legacy, std::get<DecodedImage>(rust));
 }
 
 TEST_P(ByteLimitParityTest, BothRefuseOneByteBelowWithTheSameMessage) {
@@ -240,11 +241,11 @@ TEST_P(ByteLimitParityTest, BothRefuseOneByteBelowWithTheSameMessage) {
     EXPECT_EQ(e.category(), ErrorCategory::kLimitExceeded) << e.what();
     legacy_message = e.what();
   }
-  DecodedImage rust{Image(1, 1, 1)};
-  const bridge::Status status = rust_decode(c, limits, rust);
-  ASSERT_EQ(status.code, bridge::StatusCode::kInvalidInput) << status.message;
-  EXPECT_EQ(status.category, ErrorCategory::kLimitExceeded);
-  EXPECT_EQ(status.message, legacy_message);
+  const auto rust = rust_rejection(rust_decode(c.format, c.bytes, limits));
+  ASSERT_TRUE(rust.has_value()) << "rust did not reject the input as the caller's error";
+  EXPECT_EQ(rust->category, ErrorCategory::kLimitExceeded);
+  // The Rust route's message names the decoder that judged; the rest is legacy's.
+  EXPECT_EQ(rust->message, legacy_message + " (Rust decoder)");
   EXPECT_NE(legacy_message.find(std::to_string(c.decoded_bytes) + " bytes"), std::string::npos)
       << legacy_message;
 }

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "imgkit/bridge/codecs.hpp"
+#include "components.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "support/png_chunks.hpp"
 #include "support/test_images.hpp"
@@ -108,14 +108,18 @@ TEST_P(PngEncoderParityTest, RowsTakeLibpngsFilterTypesAndLibpngDecodesThem) {
   std::size_t row_bytes = std::size_t{c.image.width()} * c.image.channels();
   if (c.sixteen_bit) {
     const Image16 wide = to_16bit(c.image);
-    ASSERT_TRUE(bridge::encode_png(wide, rust).ok());
+    auto encoded = routing::EncodePng::rust(wide);
+    ASSERT_TRUE(std::holds_alternative<Bytes>(encoded));
+    rust = std::get<Bytes>(std::move(encoded));
     legacy_file = legacy::encode_png(wide);
     const DecodedImage decoded = legacy::decode_png(rust);
     ASSERT_TRUE(std::holds_alternative<Image16>(decoded));
     EXPECT_EQ(std::get<Image16>(decoded).samples(), wide.samples());
     row_bytes *= 2;
   } else {
-    ASSERT_TRUE(bridge::encode_png(c.image, rust).ok());
+    auto encoded = routing::EncodePng::rust(c.image);
+    ASSERT_TRUE(std::holds_alternative<Bytes>(encoded));
+    rust = std::get<Bytes>(std::move(encoded));
     legacy_file = legacy::encode_png(c.image);
     const DecodedImage decoded = legacy::decode_png(rust);
     ASSERT_TRUE(std::holds_alternative<Image>(decoded));

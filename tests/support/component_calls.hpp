@@ -1,20 +1,25 @@
-// Every imgkit component called two ways — through the public facade and straight to
-// legacy — on a test image, with its answer flattened to comparable numbers. Shared by
-// the facade-mode and fault suites so that each component's call is written once.
+// Every component of the list (cpp/imgkit/src/components.hpp) called three ways — its
+// public facade, legacy, Rust — on the samples a test image makes, with each answer
+// flattened to comparable numbers. The calls are each port's own parameter sets (and
+// the parameters it must refuse), so a component joins every suite that reads these
+// lists (facade modes, fault matrix, call sizes, parity on generated images) by joining
+// the component list.
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
-#include "imgkit/imgkit.hpp"
-#include "imgkit/legacy/codecs.hpp"
-#include "imgkit/legacy/filters.hpp"
-#include "imgkit/legacy/geometry.hpp"
-#include "imgkit/legacy/tone.hpp"
+#include "components.hpp"
+#include "support/test_images.hpp"
+#include "support/test_samples.hpp"
 
 namespace imgkit::testing {
 
@@ -43,7 +48,7 @@ inline Answer answer_of(const DecodedImage& image) {
 inline Answer answer_of(const std::vector<std::uint8_t>& bytes) {
   return {0, 0, 0, std::vector<std::uint64_t>(bytes.begin(), bytes.end())};
 }
-inline Answer answer_of(const std::vector<Histogram>& histograms) {
+inline Answer answer_of(const std::vector<legacy::Histogram>& histograms) {
   Answer answer;
   for (const auto& h : histograms) answer.values.insert(answer.values.end(), h.begin(), h.end());
   return answer;
@@ -65,118 +70,205 @@ inline std::uint64_t max_difference(const Answer& a, const Answer& b) {
   return worst;
 }
 
-const Kernel kSharpen{3, 3, {0, -1, 0, -1, 5, -1, 0, -1, 0}};
+// Rust's answer, or why there is none.
+using RustAnswer = std::variant<Answer, switchyard::RustError>;
 
-// PNM has no alpha: the image a PNM test encodes (alpha dropped, gray kept).
-inline Image without_alpha(const Image& image) {
-  if (image.channels() != 4) return image;
-  Image rgb(image.width(), image.height(), 3);
-  for (std::size_t p = 0; p < image.pixel_count(); ++p) {
-    std::copy_n(image.data() + p * 4, 3, rgb.data() + p * 3);
-  }
-  return rgb;
-}
-
+// One parameter set of one component, on one kind of sample.
 struct ComponentCall {
-  std::string name;         // the component, as the config file names it
-  std::string variant;      // which call of it, for test names ("" for the only one)
-  std::uint32_t tolerance;  // the component's documented tolerance
+  std::string name;     // the component, as the config file names it
+  std::string variant;  // the sample and the parameters, for test names
+  SampleKind sample;
+  std::uint32_t tolerance;  // the component's declared tolerance
   std::function<Answer(const Image&)> facade;
   std::function<Answer(const Image&)> legacy;
+  std::function<RustAnswer(const Image&)> rust;
 };
 
-// Every component, with the parameters each is exercised with. Decoders get the test
-// image encoded by legacy; encoders are compared on the pixels their files decode to
-// (two PNG encoders compress differently).
-inline const std::vector<ComponentCall>& component_calls() {
-  static const std::vector<ComponentCall> calls = {
-      {"decode_pnm", "8bit", 0,
-       [](const Image& i) { return answer_of(decode_pnm(legacy::encode_pnm(without_alpha(i)))); },
-       [](const Image& i) {
-         return answer_of(legacy::decode_pnm(legacy::encode_pnm(without_alpha(i))));
-       }},
-      {"decode_pnm", "16bit_plain", 0,
-       [](const Image& i) {
-         return answer_of(
-             decode_pnm(legacy::encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain)));
-       },
-       [](const Image& i) {
-         return answer_of(legacy::decode_pnm(
-             legacy::encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain)));
-       }},
-      {"encode_pnm", "8bit", 0,
-       [](const Image& i) { return answer_of(encode_pnm(without_alpha(i))); },
-       [](const Image& i) { return answer_of(legacy::encode_pnm(without_alpha(i))); }},
-      {"encode_pnm", "16bit_plain", 0,
-       [](const Image& i) {
-         return answer_of(encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain));
-       },
-       [](const Image& i) {
-         return answer_of(legacy::encode_pnm(to_16bit(without_alpha(i)), PnmEncoding::kPlain));
-       }},
-      {"decode_png", "8bit", 0,
-       [](const Image& i) { return answer_of(decode_png(legacy::encode_png(i))); },
-       [](const Image& i) { return answer_of(legacy::decode_png(legacy::encode_png(i))); }},
-      {"decode_png", "16bit", 0,
-       [](const Image& i) { return answer_of(decode_png(legacy::encode_png(to_16bit(i)))); },
-       [](const Image& i) {
-         return answer_of(legacy::decode_png(legacy::encode_png(to_16bit(i))));
-       }},
-      {"encode_png", "8bit", 0,
-       [](const Image& i) { return answer_of(legacy::decode_png(encode_png(i))); },
-       [](const Image& i) { return answer_of(legacy::decode_png(legacy::encode_png(i))); }},
-      {"encode_png", "16bit", 0,
-       [](const Image& i) { return answer_of(legacy::decode_png(encode_png(to_16bit(i)))); },
-       [](const Image& i) {
-         return answer_of(legacy::decode_png(legacy::encode_png(to_16bit(i))));
-       }},
-      {"convolve", "", 1, [](const Image& i) { return answer_of(convolve(i, kSharpen)); },
-       [](const Image& i) { return answer_of(legacy::convolve(i, kSharpen)); }},
-      {"gaussian_blur", "", 1, [](const Image& i) { return answer_of(gaussian_blur(i, 2.0f)); },
-       [](const Image& i) { return answer_of(legacy::gaussian_blur(i, 2.0f)); }},
-      {"box_blur", "", 0, [](const Image& i) { return answer_of(box_blur(i, 2)); },
-       [](const Image& i) { return answer_of(legacy::box_blur(i, 2)); }},
-      {"sobel", "", 0, [](const Image& i) { return answer_of(sobel(i)); },
-       [](const Image& i) { return answer_of(legacy::sobel(i)); }},
-      {"unsharp_mask", "", 1, [](const Image& i) { return answer_of(unsharp_mask(i, 1.5f, 0.8f)); },
-       [](const Image& i) { return answer_of(legacy::unsharp_mask(i, 1.5f, 0.8f)); }},
-      {"resize", "bilinear_up", 0,
-       [](const Image& i) {
-         return answer_of(
-             resize(i, i.width() * 3 / 2 + 1, i.height() + 2, ResizeFilter::kBilinear));
-       },
-       [](const Image& i) {
-         return answer_of(
-             legacy::resize(i, i.width() * 3 / 2 + 1, i.height() + 2, ResizeFilter::kBilinear));
-       }},
-      {"resize", "nearest_down", 0,
-       [](const Image& i) {
-         return answer_of(
-             resize(i, (i.width() + 1) / 2, (i.height() + 2) / 3, ResizeFilter::kNearest));
-       },
-       [](const Image& i) {
-         return answer_of(
-             legacy::resize(i, (i.width() + 1) / 2, (i.height() + 2) / 3, ResizeFilter::kNearest));
-       }},
-      {"flip", "horizontal", 0,
-       [](const Image& i) { return answer_of(flip(i, FlipAxis::kHorizontal)); },
-       [](const Image& i) { return answer_of(legacy::flip(i, FlipAxis::kHorizontal)); }},
-      {"flip", "vertical", 0,
-       [](const Image& i) { return answer_of(flip(i, FlipAxis::kVertical)); },
-       [](const Image& i) { return answer_of(legacy::flip(i, FlipAxis::kVertical)); }},
-      {"rotate90", "", 0, [](const Image& i) { return answer_of(rotate90(i)); },
-       [](const Image& i) { return answer_of(legacy::rotate90(i)); }},
-      {"to_grayscale", "", 0, [](const Image& i) { return answer_of(to_grayscale(i)); },
-       [](const Image& i) { return answer_of(legacy::to_grayscale(i)); }},
-      {"histogram", "", 0, [](const Image& i) { return answer_of(histogram(i)); },
-       [](const Image& i) { return answer_of(legacy::histogram(i)); }},
-      {"equalize", "", 0, [](const Image& i) { return answer_of(equalize(i)); },
-       [](const Image& i) { return answer_of(legacy::equalize(i)); }},
-      {"otsu_level", "", 0, [](const Image& i) { return answer_of(otsu_level(i)); },
-       [](const Image& i) { return answer_of(legacy::otsu_level(i)); }},
-      {"otsu_threshold", "", 0, [](const Image& i) { return answer_of(otsu_threshold(i)); },
-       [](const Image& i) { return answer_of(legacy::otsu_threshold(i)); }},
+// The image shapes every component is exercised on: 1x1 in every channel count, a row, a
+// column, odd sizes and (outside sanitizer builds, where it would take minutes) one
+// 3840x2160.
+struct TestShape {
+  std::uint32_t width;
+  std::uint32_t height;
+  std::uint32_t channels;
+
+  std::string name() const {
+    return std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(channels);
+  }
+};
+
+inline std::vector<TestShape> test_shapes() {
+  std::vector<TestShape> all = {{1, 1, 1}, {1, 1, 3}, {1, 1, 4},   {9, 1, 1},
+                                {1, 9, 3}, {7, 5, 3}, {33, 17, 4}, {64, 64, 1}};
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+  all.push_back({3840, 2160, 1});
+#endif
+  return all;
+}
+
+// Whether `call` runs on images of this shape: at 8 MP, only on the 8-bit PNG sample (the
+// others hold the same pixels) and never as plain-text PNM (30 MB of digits).
+inline bool runs_on(const ComponentCall& call, const TestShape& shape) {
+  return shape.width * shape.height <= 1'000'000 ||
+         (call.sample == SampleKind::kPng8 && call.variant.find("plain") == std::string::npos);
+}
+
+// The component and the variant, as a test's name.
+template <class Call>
+std::string test_name(const Call& call) {
+  return call.variant.empty() ? call.name : call.name + "_" + call.variant;
+}
+
+// One parameter set both implementations must refuse alike; each call throws.
+struct RejectedCall {
+  std::string name;
+  std::string variant;
+  std::function<void(const Image&)> facade;
+  std::function<void(const Image&)> legacy;
+  std::function<RustAnswer(const Image&)> rust;
+};
+
+namespace detail {
+
+// "1.5x+1 bilinear" -> "1_5x_1_bilinear": a label as part of a test name.
+inline std::string identifier(std::string_view label) {
+  std::string out;
+  for (const char c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      out += c;
+    } else if (!out.empty() && out.back() != '_') {
+      out += '_';
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+template <class P>
+Answer flattened(const typename P::Answer& answer) {
+  return answer_of(P::comparable(answer));
+}
+
+// What the three ways of calling P give, as `call(input, parameters...)`.
+template <class P>
+struct Ways {
+  static constexpr auto facade = [](const auto&... arguments) {
+    return flattened<P>(P::facade(arguments...));
   };
+  static constexpr auto legacy = [](const auto&... arguments) {
+    return flattened<P>(P::legacy(arguments...));
+  };
+  static constexpr auto rust = [](const auto&... arguments) -> RustAnswer {
+    auto result = P::rust(arguments...);
+    if (auto* error = std::get_if<switchyard::RustError>(&result)) return std::move(*error);
+    return flattened<P>(std::get<typename P::Answer>(result));
+  };
+};
+
+// Sets(sample, run) enumerates calls as run(label, input, parameters...); this runs the
+// n-th of them on a sample of `image` through `call`, which returns an R.
+template <class P, class R, class Sets, class Call>
+R nth_call(const Image& image, SampleKind kind, std::size_t n, Sets sets, Call call) {
+  const TestSample sample(image, kind, P::reads);
+  std::optional<R> result;
+  std::size_t index = 0;
+  sets(sample.view(), [&](std::string_view, const auto& input, const auto&... parameters) {
+    if (index++ == n) result = call(input, parameters...);
+  });
+  if (!result) throw std::logic_error(std::string(P::declaration.name) + ": no such call");
+  return *result;
+}
+
+// The labels Sets gives a sample of this kind (the same for every image).
+template <class P, class Sets>
+std::vector<std::string> labels_of(SampleKind kind, Sets sets) {
+  const Image probe = generated_image(2, 2, 3);
+  const TestSample sample(probe, kind, P::reads);
+  std::vector<std::string> labels;
+  sets(sample.view(), [&](std::string_view label, const auto&...) { labels.emplace_back(label); });
+  return labels;
+}
+
+// The sample's kind (unless the port reads the 8-bit image, which only one kind has) and
+// the parameters.
+template <class P>
+std::string variant_name(SampleKind kind, std::string_view label) {
+  std::string name = P::reads == routing::Reads::kImage ? "" : std::string(name_of(kind));
+  const std::string parameters = identifier(label);
+  if (!name.empty() && !parameters.empty()) name += '_';
+  return name + parameters;
+}
+
+template <class P>
+void add_calls(std::vector<ComponentCall>& calls) {
+  const auto sets = [](const routing::Sample& sample, auto&& run) { P::parity(sample, run); };
+  for (const SampleKind kind : kSampleKinds) {
+    const std::vector<std::string> labels = labels_of<P>(kind, sets);
+    for (std::size_t n = 0; n < labels.size(); ++n) {
+      calls.push_back(
+          {std::string(P::declaration.name), variant_name<P>(kind, labels[n]), kind,
+           P::declaration.tolerance,
+           [=](const Image& i) { return nth_call<P, Answer>(i, kind, n, sets, Ways<P>::facade); },
+           [=](const Image& i) { return nth_call<P, Answer>(i, kind, n, sets, Ways<P>::legacy); },
+           [=](const Image& i) {
+             return nth_call<P, RustAnswer>(i, kind, n, sets, Ways<P>::rust);
+           }});
+    }
+  }
+}
+
+template <class P>
+void add_rejected_calls(std::vector<RejectedCall>& calls) {
+  if constexpr (P::reads == routing::Reads::kImage) {
+    const auto sets = [](const routing::Sample& sample, auto&& run) {
+      if (sample.image != nullptr) {
+        P::rejected_sets(*sample.image, [&](std::string_view label, const auto&... parameters) {
+          run(label, *sample.image, parameters...);
+        });
+      }
+    };
+    const auto discard = [](auto way) {
+      return [way](const auto&... arguments) {
+        way(arguments...);
+        return 0;
+      };
+    };
+    constexpr SampleKind kind = SampleKind::kPng8;
+    const std::vector<std::string> labels = labels_of<P>(kind, sets);
+    for (std::size_t n = 0; n < labels.size(); ++n) {
+      calls.push_back(
+          {std::string(P::declaration.name), variant_name<P>(kind, labels[n]),
+           [=](const Image& i) { nth_call<P, int>(i, kind, n, sets, discard(Ways<P>::facade)); },
+           [=](const Image& i) { nth_call<P, int>(i, kind, n, sets, discard(Ways<P>::legacy)); },
+           [=](const Image& i) {
+             return nth_call<P, RustAnswer>(i, kind, n, sets, Ways<P>::rust);
+           }});
+    }
+  }
+}
+
+// Every call `add<P>(calls)` makes of every port, in catalog order.
+template <class Call, class Add>
+std::vector<Call> calls_of_every_component(Add add) {
+  std::vector<Call> all;
+  routing::for_each_component([&](auto port) { add(port, all); });
+  return all;
+}
+
+}  // namespace detail
+
+// Every parameter set of every component, on every kind of sample it reads, in catalog
+// order (a component's calls are next to each other).
+inline const std::vector<ComponentCall>& component_calls() {
+  static const std::vector<ComponentCall> calls = detail::calls_of_every_component<ComponentCall>(
+      [](auto port, auto& all) { detail::add_calls<typename decltype(port)::type>(all); });
+  return calls;
+}
+
+// Every parameter set a component lists as one to refuse (image operations).
+inline const std::vector<RejectedCall>& rejected_calls() {
+  static const std::vector<RejectedCall> calls = detail::calls_of_every_component<RejectedCall>(
+      [](auto port, auto& all) { detail::add_rejected_calls<typename decltype(port)::type>(all); });
   return calls;
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -74,6 +76,16 @@ class ImgkitErrorMatcher : public ::testing::MatcherInterface<const Error&> {
 inline auto ThrowsImgkitError(ErrorCategory category, std::vector<std::string> mentions = {}) {
   return ::testing::Throws<Error>(::testing::Matcher<const Error&>(
       new detail::ImgkitErrorMatcher(category, std::move(mentions))));
+}
+
+// The category of the imgkit::Error `call` throws; nullopt when it returns.
+inline std::optional<ErrorCategory> category_thrown_by(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    return error.category();
+  }
+  return std::nullopt;
 }
 
 }  // namespace imgkit::testing

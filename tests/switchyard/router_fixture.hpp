@@ -51,7 +51,7 @@ class RouterFixture : public ::testing::Test {
   }
 
   static RustPixels fails(RustFailure kind) {
-    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed", {}, {}}); };
+    return [kind] { return RustResult<Pixels>(RustError{kind, "kernel failed", {}}); };
   }
 
   // The size every call states for the slow-call limit, counting how often it is asked.

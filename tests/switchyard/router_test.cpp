@@ -268,7 +268,7 @@ TEST_F(RouterTest, InputErrorBothRejectReachesTheCallerInRustsWords) {
   auto router = make_router(config_in(Mode::kRust));
   const RustPixels rust_rejects = [] {
     return RustResult<Pixels>(
-        RustError{RustFailure::kInputError, "sigma", "invalid_argument",
+        RustError{RustFailure::kInputError, "sigma",
                   std::make_exception_ptr(CallerError("Rust: sigma must be positive"))});
   };
   try {

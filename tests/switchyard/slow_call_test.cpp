@@ -181,7 +181,7 @@ TEST_F(SlowCallRouterTest, AFailedCallIsAFailureNotASlowCall) {
   auto router = router_with(milliseconds(100), 0.0);
   const RustPixels fails_late = [this] {
     clock_.advance(seconds(10));
-    return RustResult<Pixels>(RustError{RustFailure::kPanic, "kernel failed", {}, {}});
+    return RustResult<Pixels>(RustError{RustFailure::kPanic, "kernel failed", {}});
   };
   EXPECT_EQ(call_blur(*router, fails_late), legacy_pixels());
   EXPECT_EQ(Router::last_decision().fallback, FallbackCause::kPanic);

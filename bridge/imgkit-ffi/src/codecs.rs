@@ -5,7 +5,7 @@
 use std::ops::Not;
 
 use imgkit_codecs::{png, pnm, CodecError, Depth, Limits};
-use imgkit_failpoints::point;
+use imgkit_failpoints::entry_point;
 
 use crate::faults::at_entry;
 use crate::status::ffi::ImageShape;
@@ -20,7 +20,7 @@ mod ffi {
         Png,
     }
 
-    /// `imgkit::DecodeLimits`, field for field (a static_assert in bridge/cpp and the
+    /// `imgkit::DecodeLimits`, field for field (a static_assert in the C++ codec ports and the
     /// exhaustive conversion below keep the three definitions in step).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     struct DecodeLimits {
@@ -109,16 +109,16 @@ impl Format {
     /// The failpoint of this format's decoder (on the decode step).
     fn decode_point(self) -> &'static str {
         match self {
-            Format::Pnm => point::DECODE_PNM,
-            Format::Png => point::DECODE_PNG,
+            Format::Pnm => entry_point!("decode_pnm"),
+            Format::Png => entry_point!("decode_png"),
         }
     }
 
     /// The failpoint of this format's encoder.
     fn encode_point(self) -> &'static str {
         match self {
-            Format::Pnm => point::ENCODE_PNM,
-            Format::Png => point::ENCODE_PNG,
+            Format::Pnm => entry_point!("encode_pnm"),
+            Format::Png => entry_point!("encode_png"),
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The failpoint at each bridged entry and the wrong answers of `return(corrupt)`.
 //!
-//! Every entry (17 components) starts with [`at_entry`] on its point
-//! (`imgkit_failpoints::point`): `return[(message)]` ends the call with `InjectedFault`,
-//! other actions (panic, sleep, ...) run there, and `return(corrupt)` lets the call
-//! succeed but makes its answer wrong for any input, in a way shadow comparison catches:
+//! Every entry starts with [`at_entry`] on its component's point, `entry_point!("sobel")`
+//! = `imgkit::sobel` (configurable once C++ has declared the component from its catalog):
+//! `return[(message)]` ends the call with `InjectedFault`, other actions (panic, sleep,
+//! ...) run there, and `return(corrupt)` lets the call succeed but makes its answer wrong
+//! for any input, in a way shadow comparison catches:
 //!
 //! * image outputs and decoded samples: every sample inverted, `255 - x` (`65535 - x` for
 //!   16-bit samples), which differs from `x` for every value;
@@ -15,7 +16,7 @@
 //!
 //! ```text
 //! guarded("sobel", || {
-//!     let fault = at_entry(point::SOBEL)?;
+//!     let fault = at_entry(entry_point!("sobel"))?;
 //!     imgkit_kernels::sobel(view(shape, src)?, view_mut(&gray(shape), dst)?)?;
 //!     fault.samples(dst);
 //!     Ok(())

@@ -1,6 +1,6 @@
 //! Filters bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
-use imgkit_failpoints::point;
+use imgkit_failpoints::entry_point;
 use imgkit_kernels::Kernel;
 
 use crate::faults::at_entry;
@@ -40,6 +40,9 @@ mod ffi {
 
         fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus;
 
+        fn median_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8])
+            -> KernelStatus;
+
         // `dst` is 1 channel of shape's width x height.
         fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus;
 
@@ -71,7 +74,7 @@ pub fn convolve(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("convolve", || {
-        let fault = at_entry(point::CONVOLVE)?;
+        let fault = at_entry(entry_point!("convolve"))?;
         let kernel = Kernel {
             width: dimension(kernel_width),
             height: dimension(kernel_height),
@@ -86,7 +89,7 @@ pub fn convolve(
 /// Mirrors `imgkit::legacy::gaussian_blur`. Failpoint: `imgkit::gaussian_blur`.
 pub fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8]) -> KernelStatus {
     guarded("gaussian_blur", || {
-        let fault = at_entry(point::GAUSSIAN_BLUR)?;
+        let fault = at_entry(entry_point!("gaussian_blur"))?;
         imgkit_kernels::gaussian_blur(view(shape, src)?, sigma, view_mut(shape, dst)?)?;
         fault.samples(dst);
         Ok(())
@@ -96,8 +99,18 @@ pub fn gaussian_blur(shape: &ImageShape, src: &[u8], sigma: f32, dst: &mut [u8])
 /// Mirrors `imgkit::legacy::box_blur`. Failpoint: `imgkit::box_blur`.
 pub fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus {
     guarded("box_blur", || {
-        let fault = at_entry(point::BOX_BLUR)?;
+        let fault = at_entry(entry_point!("box_blur"))?;
         imgkit_kernels::box_blur(view(shape, src)?, radius, view_mut(shape, dst)?)?;
+        fault.samples(dst);
+        Ok(())
+    })
+}
+
+/// Mirrors `imgkit::legacy::median_blur`. Failpoint: `imgkit::median_blur`.
+pub fn median_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> KernelStatus {
+    guarded("median_blur", || {
+        let fault = at_entry(entry_point!("median_blur"))?;
+        imgkit_kernels::median_blur(view(shape, src)?, radius, view_mut(shape, dst)?)?;
         fault.samples(dst);
         Ok(())
     })
@@ -106,7 +119,7 @@ pub fn box_blur(shape: &ImageShape, src: &[u8], radius: u32, dst: &mut [u8]) -> 
 /// Mirrors `imgkit::legacy::sobel`. Failpoint: `imgkit::sobel`.
 pub fn sobel(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
     guarded("sobel", || {
-        let fault = at_entry(point::SOBEL)?;
+        let fault = at_entry(entry_point!("sobel"))?;
         imgkit_kernels::sobel(view(shape, src)?, view_mut(&gray(shape), dst)?)?;
         fault.samples(dst);
         Ok(())
@@ -122,7 +135,7 @@ pub fn unsharp_mask(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("unsharp_mask", || {
-        let fault = at_entry(point::UNSHARP_MASK)?;
+        let fault = at_entry(entry_point!("unsharp_mask"))?;
         imgkit_kernels::unsharp_mask(view(shape, src)?, sigma, amount, view_mut(shape, dst)?)?;
         fault.samples(dst);
         Ok(())

@@ -1,6 +1,6 @@
 //! Geometry bridged to C++: each mirrors the imgkit::legacy function of the same name.
 
-use imgkit_failpoints::point;
+use imgkit_failpoints::entry_point;
 
 use crate::faults::at_entry;
 use crate::status::ffi::ImageShape;
@@ -73,7 +73,7 @@ pub fn resize(
     dst: &mut [u8],
 ) -> KernelStatus {
     guarded("resize", || {
-        let fault = at_entry(point::RESIZE)?;
+        let fault = at_entry(entry_point!("resize"))?;
         let filter = match filter {
             ffi::ResizeFilter::Nearest => imgkit_kernels::ResizeFilter::Nearest,
             ffi::ResizeFilter::Bilinear => imgkit_kernels::ResizeFilter::Bilinear,
@@ -88,7 +88,7 @@ pub fn resize(
 /// Mirrors `imgkit::legacy::flip`. Failpoint: `imgkit::flip`.
 pub fn flip(shape: &ImageShape, src: &[u8], axis: ffi::FlipAxis, dst: &mut [u8]) -> KernelStatus {
     guarded("flip", || {
-        let fault = at_entry(point::FLIP)?;
+        let fault = at_entry(entry_point!("flip"))?;
         let axis = match axis {
             ffi::FlipAxis::Horizontal => imgkit_kernels::FlipAxis::Horizontal,
             ffi::FlipAxis::Vertical => imgkit_kernels::FlipAxis::Vertical,
@@ -103,7 +103,7 @@ pub fn flip(shape: &ImageShape, src: &[u8], axis: ffi::FlipAxis, dst: &mut [u8])
 /// Mirrors `imgkit::legacy::rotate90`. Failpoint: `imgkit::rotate90`.
 pub fn rotate90(shape: &ImageShape, src: &[u8], dst: &mut [u8]) -> KernelStatus {
     guarded("rotate90", || {
-        let fault = at_entry(point::ROTATE90)?;
+        let fault = at_entry(entry_point!("rotate90"))?;
         let rotated = ImageShape {
             width: shape.height,
             height: shape.width,

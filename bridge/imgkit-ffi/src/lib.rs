@@ -10,8 +10,9 @@
 //!    `Result`, so C++ needs no exceptions to read it.
 //!
 //! Every entry but `read_header`, `default_decode_limits` and `check_resize_target` starts
-//! at a named failpoint (`imgkit::<component>`, see `faults`), free until configured; C++
-//! configures them and the finer ones inside the kernels and codecs through
+//! at its component's failpoint (`imgkit::<component>`, see `faults`), free until
+//! configured; C++ declares its catalog's components ([`declare_component_failpoint`]),
+//! then configures those and the finer ones inside the kernels and codecs through
 //! [`configure_failpoint`].
 //!
 //! Bridge modules are short manifests: shared types, `extern "Rust"`, `extern "C++"`.
@@ -23,23 +24,19 @@ mod geometry;
 mod status;
 mod tone;
 
-pub use status::ffi::{ImageShape, InputError, KernelStatus, StatusCode};
+pub use status::ffi::{ErrorCategory, ImageShape, KernelStatus, StatusCode};
 pub use status::{
-    configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
-    remove_failpoint,
+    configure_failpoint, declare_component_failpoint, failpoint_names, failpoints_compiled_in,
+    remove_all_failpoints, remove_failpoint,
 };
 
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions
-/// through the generated headers.
+/// through the generated headers. Every public item of a bridge module is one of them (or
+/// a type they take), so a new entry needs no line here.
 pub mod entry {
-    pub use crate::codecs::{
-        decode_u16, decode_u8, default_decode_limits, encode_u16, encode_u8, read_header, Codec,
-        DecodeLimits, DecodedHeader,
-    };
-    pub use crate::filters::{box_blur, convolve, gaussian_blur, sobel, unsharp_mask};
-    pub use crate::geometry::{
-        check_resize_target, flip, resize, rotate90, FlipAxis, ResizeFilter,
-    };
+    pub use crate::codecs::*;
+    pub use crate::filters::*;
+    pub use crate::geometry::*;
     pub use crate::status::ffi::ImageShape;
-    pub use crate::tone::{equalize, histogram, otsu_level, otsu_threshold, to_grayscale};
+    pub use crate::tone::*;
 }

@@ -17,8 +17,8 @@ pub mod ffi {
     enum StatusCode {
         /// The output buffer holds the result.
         Ok,
-        /// The caller's arguments were rejected, as legacy would reject them.
-        InvalidInput,
+        /// The caller's input was rejected, as legacy would reject it, in `category`.
+        InputError,
         /// The Rust side panicked; the panic was caught here.
         Panic,
         /// A failpoint asked this call to fail.
@@ -27,23 +27,23 @@ pub mod ffi {
         Internal,
     }
 
-    /// Which of legacy's error categories an `InvalidInput` status stands for, so that
-    /// C++ can tell whether both implementations rejected an input alike.
+    /// Legacy's error categories (`imgkit::ErrorCategory`): for an `InputError`, the one
+    /// legacy gives the same rejection, so that C++ can tell whether both implementations
+    /// rejected an input alike; `Internal` for every other code.
     #[derive(Debug)]
-    enum InputError {
-        /// Not an input error (any code but `InvalidInput`).
-        None,
+    enum ErrorCategory {
         InvalidArgument,
         MalformedData,
         Unsupported,
         LimitExceeded,
+        Internal,
     }
 
     /// The outcome of one bridged call: a code and, unless `Ok`, a message for people.
     #[derive(Debug)]
     struct KernelStatus {
         code: StatusCode,
-        input_error: InputError,
+        category: ErrorCategory,
         message: String,
     }
 
@@ -59,8 +59,13 @@ pub mod ffi {
     // ---- Rust functions C++ may call -----------------------------------------------
     // The Rust failpoints (imgkit-failpoints): free until one is configured.
     extern "Rust" {
+        /// Declares the component whose bridge entry has the failpoint
+        /// `imgkit::<component>`, so that it can be configured: C++ declares every
+        /// component of its catalog. `InputError` (InvalidArgument) for a name that is not
+        /// a component name.
+        fn declare_component_failpoint(component: &str) -> KernelStatus;
         /// Configures Rust failpoint `name` with fail-rs actions, e.g. `"panic"`,
-        /// `"50%return"`, `"1*return(corrupt)->off"`. `InvalidInput` (InvalidArgument)
+        /// `"50%return"`, `"1*return(corrupt)->off"`. `InputError` (InvalidArgument)
         /// for an unknown name or actions that do not parse, `Internal` if this build
         /// has no failpoints.
         fn configure_failpoint(name: &str, actions: &str) -> KernelStatus;
@@ -78,13 +83,12 @@ pub mod ffi {
 /// Why a bridged call did not produce a result, before it becomes a [`ffi::KernelStatus`].
 #[derive(Debug)]
 pub(crate) enum BridgeError {
-    Kernel(KernelError),
-    Codec(CodecError),
+    /// The caller's input, rejected in legacy's category: a kernel's or a codec's
+    /// refusal, or an argument the bridge itself refuses.
+    Input(ffi::ErrorCategory, String),
     Injected(String),
-    /// C++ passed an argument the bridge itself refuses (not a kernel's or a codec's).
-    InvalidArgument(String),
-    /// C++ passed a value this build's bridge does not know: the two sides were built
-    /// from different sources.
+    /// A codec's own failure, or a value C++ passed that this build's bridge does not
+    /// know (the two sides were built from different sources).
     Internal(String),
 }
 
@@ -103,53 +107,36 @@ impl BridgeError {
 
 impl From<KernelError> for BridgeError {
     fn from(error: KernelError) -> Self {
-        BridgeError::Kernel(error)
+        let KernelError::InvalidArgument(message) = error;
+        BridgeError::Input(ffi::ErrorCategory::InvalidArgument, message)
     }
 }
 
 impl From<CodecError> for BridgeError {
+    /// A codec's refusal keeps its category; a codec bug is not the caller's.
     fn from(error: CodecError) -> Self {
-        BridgeError::Codec(error)
+        let category = match error.category {
+            ErrorCategory::InvalidArgument => ffi::ErrorCategory::InvalidArgument,
+            ErrorCategory::MalformedData => ffi::ErrorCategory::MalformedData,
+            ErrorCategory::Unsupported => ffi::ErrorCategory::Unsupported,
+            ErrorCategory::LimitExceeded => ffi::ErrorCategory::LimitExceeded,
+            ErrorCategory::Internal => return BridgeError::Internal(error.message),
+        };
+        BridgeError::Input(category, error.message)
     }
 }
 
 impl ffi::KernelStatus {
     pub fn ok() -> Self {
-        Self {
-            code: ffi::StatusCode::Ok,
-            input_error: ffi::InputError::None,
-            message: String::new(),
-        }
+        Self::failed(ffi::StatusCode::Ok, String::new())
     }
 
     fn failed(code: ffi::StatusCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            input_error: ffi::InputError::None,
+            category: ffi::ErrorCategory::Internal,
             message: message.into(),
         }
-    }
-
-    fn rejected(input_error: ffi::InputError, message: impl Into<String>) -> Self {
-        Self {
-            code: ffi::StatusCode::InvalidInput,
-            input_error,
-            message: message.into(),
-        }
-    }
-
-    /// The status of a codec's refusal: its category, or `Internal` for a codec bug.
-    fn of_codec(error: CodecError) -> Self {
-        let input_error = match error.category {
-            ErrorCategory::InvalidArgument => ffi::InputError::InvalidArgument,
-            ErrorCategory::MalformedData => ffi::InputError::MalformedData,
-            ErrorCategory::Unsupported => ffi::InputError::Unsupported,
-            ErrorCategory::LimitExceeded => ffi::InputError::LimitExceeded,
-            ErrorCategory::Internal => {
-                return Self::failed(ffi::StatusCode::Internal, error.message)
-            }
-        };
-        Self::rejected(input_error, error.message)
     }
 
     pub fn is_ok(&self) -> bool {
@@ -168,13 +155,11 @@ pub(crate) fn guarded(
 ) -> ffi::KernelStatus {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => ffi::KernelStatus::ok(),
-        Ok(Err(BridgeError::Kernel(KernelError::InvalidArgument(message)))) => {
-            ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
-        }
-        Ok(Err(BridgeError::Codec(error))) => ffi::KernelStatus::of_codec(error),
-        Ok(Err(BridgeError::InvalidArgument(message))) => {
-            ffi::KernelStatus::rejected(ffi::InputError::InvalidArgument, message)
-        }
+        Ok(Err(BridgeError::Input(category, message))) => ffi::KernelStatus {
+            code: ffi::StatusCode::InputError,
+            category,
+            message,
+        },
         Ok(Err(BridgeError::Internal(message))) => {
             ffi::KernelStatus::failed(ffi::StatusCode::Internal, format!("{operation}: {message}"))
         }
@@ -233,12 +218,20 @@ pub(crate) fn view_mut<'a>(
     )?)
 }
 
+/// Declares `component`'s entry failpoint (see [`imgkit_failpoints::declare_component`]).
+pub fn declare_component_failpoint(component: &str) -> ffi::KernelStatus {
+    guarded("declare_component_failpoint", || {
+        imgkit_failpoints::declare_component(component)
+            .map_err(|message| BridgeError::Input(ffi::ErrorCategory::InvalidArgument, message))
+    })
+}
+
 /// Configures Rust failpoint `name` (see [`imgkit_failpoints::configure`]).
 pub fn configure_failpoint(name: &str, actions: &str) -> ffi::KernelStatus {
     guarded("configure_failpoint", || {
         imgkit_failpoints::configure(name, actions).map_err(|message| {
             if imgkit_failpoints::COMPILED_IN {
-                BridgeError::InvalidArgument(message)
+                BridgeError::Input(ffi::ErrorCategory::InvalidArgument, message)
             } else {
                 BridgeError::Internal(message)
             }
@@ -256,7 +249,8 @@ pub fn remove_all_failpoints() {
     imgkit_failpoints::remove_all();
 }
 
-/// Every Rust failpoint's name ([`imgkit_failpoints::names`]).
+/// Every Rust failpoint's name ([`imgkit_failpoints::names`]): the declared components'
+/// entries and the finer points.
 pub fn failpoint_names() -> Vec<String> {
     imgkit_failpoints::names()
         .iter()
@@ -292,12 +286,12 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_argument_maps_to_invalid_input() {
+    fn a_kernels_invalid_argument_is_an_input_error() {
         let status = guarded("probe", || {
             Err(KernelError::InvalidArgument("sigma must be positive".into()).into())
         });
-        assert_eq!(status.code, ffi::StatusCode::InvalidInput);
-        assert_eq!(status.input_error, ffi::InputError::InvalidArgument);
+        assert_eq!(status.code, ffi::StatusCode::InputError);
+        assert_eq!(status.category, ffi::ErrorCategory::InvalidArgument);
         assert_eq!(status.message, "sigma must be positive");
     }
 
@@ -306,15 +300,21 @@ mod tests {
         for (category, expected) in [
             (
                 ErrorCategory::InvalidArgument,
-                ffi::InputError::InvalidArgument,
+                ffi::ErrorCategory::InvalidArgument,
             ),
-            (ErrorCategory::MalformedData, ffi::InputError::MalformedData),
-            (ErrorCategory::Unsupported, ffi::InputError::Unsupported),
-            (ErrorCategory::LimitExceeded, ffi::InputError::LimitExceeded),
+            (
+                ErrorCategory::MalformedData,
+                ffi::ErrorCategory::MalformedData,
+            ),
+            (ErrorCategory::Unsupported, ffi::ErrorCategory::Unsupported),
+            (
+                ErrorCategory::LimitExceeded,
+                ffi::ErrorCategory::LimitExceeded,
+            ),
         ] {
             let status = guarded("probe", || Err(CodecError::new(category, "bad").into()));
-            assert_eq!(status.code, ffi::StatusCode::InvalidInput);
-            assert_eq!(status.input_error, expected);
+            assert_eq!(status.code, ffi::StatusCode::InputError);
+            assert_eq!(status.category, expected);
             assert_eq!(status.message, "bad");
         }
     }
@@ -325,7 +325,12 @@ mod tests {
             Err(CodecError::new(ErrorCategory::Internal, "deflate failed").into())
         });
         assert_eq!(status.code, ffi::StatusCode::Internal);
-        assert_eq!(status.input_error, ffi::InputError::None);
+        assert_eq!(status.category, ffi::ErrorCategory::Internal);
+        assert!(
+            status.message.ends_with("deflate failed"),
+            "{}",
+            status.message
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use imgkit_failpoints::Scenario;
 #[cfg(feature = "failpoints")]
 use imgkit_ffi::configure_failpoint;
+use imgkit_ffi::declare_component_failpoint;
 use imgkit_ffi::entry::{convolve, gaussian_blur, ImageShape};
 use imgkit_ffi::StatusCode;
 
@@ -13,13 +14,21 @@ const SHAPE: ImageShape = ImageShape {
     channels: 3,
 };
 
+/// A scenario with the components these tests fault declared, as C++ declares them.
+fn scenario() -> Scenario {
+    for component in ["gaussian_blur", "convolve"] {
+        assert_eq!(declare_component_failpoint(component).code, StatusCode::Ok);
+    }
+    Scenario::setup()
+}
+
 fn ramp() -> Vec<u8> {
     (0..6 * 4 * 3).map(|i| (i * 7 % 256) as u8).collect()
 }
 
 #[test]
 fn healthy_blur_is_ok_and_writes_the_output() {
-    let _scenario = Scenario::setup();
+    let _scenario = scenario();
     let src = ramp();
     let mut dst = vec![0u8; src.len()];
     let status = gaussian_blur(&SHAPE, &src, 1.0, &mut dst);
@@ -30,7 +39,7 @@ fn healthy_blur_is_ok_and_writes_the_output() {
 #[cfg(feature = "failpoints")]
 #[test]
 fn kernel_panic_becomes_panic_status() {
-    let _scenario = Scenario::setup();
+    let _scenario = scenario();
     assert_eq!(
         configure_failpoint("imgkit::gaussian_blur", "panic(boom)").code,
         StatusCode::Ok
@@ -45,7 +54,7 @@ fn kernel_panic_becomes_panic_status() {
 #[cfg(feature = "failpoints")]
 #[test]
 fn return_failpoint_becomes_injected_fault() {
-    let _scenario = Scenario::setup();
+    let _scenario = scenario();
     assert_eq!(
         configure_failpoint("imgkit::convolve", "return").code,
         StatusCode::Ok
@@ -58,10 +67,10 @@ fn return_failpoint_becomes_injected_fault() {
 
 #[cfg(feature = "failpoints")]
 #[test]
-fn bad_failpoint_actions_are_invalid_input() {
-    let _scenario = Scenario::setup();
+fn bad_failpoint_actions_are_an_input_error() {
+    let _scenario = scenario();
     let status = configure_failpoint("imgkit::convolve", "sometimes-maybe");
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
     assert!(
         status.message.contains("sometimes-maybe"),
         "{}",
@@ -70,35 +79,35 @@ fn bad_failpoint_actions_are_invalid_input() {
 }
 
 #[test]
-fn bad_sigma_is_invalid_input() {
-    let _scenario = Scenario::setup();
+fn bad_sigma_is_an_input_error() {
+    let _scenario = scenario();
     let src = ramp();
     let mut dst = vec![0u8; src.len()];
     for sigma in [0.0, -2.0, f32::NAN, 100.0] {
         let status = gaussian_blur(&SHAPE, &src, sigma, &mut dst);
-        assert_eq!(status.code, StatusCode::InvalidInput, "sigma {sigma}");
+        assert_eq!(status.code, StatusCode::InputError, "sigma {sigma}");
     }
 }
 
 #[test]
-fn buffer_shorter_than_shape_is_invalid_input_not_a_crash() {
-    let _scenario = Scenario::setup();
+fn buffer_shorter_than_shape_is_an_input_error_not_a_crash() {
+    let _scenario = scenario();
     let src = ramp();
     let mut short = vec![0u8; src.len() - 1];
     let status = gaussian_blur(&SHAPE, &src, 1.0, &mut short);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
     let status = convolve(&SHAPE, &src[1..], 1, 1, &[1.0], &mut vec![0u8; src.len()]);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
 }
 
 #[test]
-fn zero_sized_shape_is_invalid_input() {
-    let _scenario = Scenario::setup();
+fn zero_sized_shape_is_an_input_error() {
+    let _scenario = scenario();
     let shape = ImageShape {
         width: 0,
         height: 4,
         channels: 1,
     };
     let status = gaussian_blur(&shape, &[], 1.0, &mut []);
-    assert_eq!(status.code, StatusCode::InvalidInput);
+    assert_eq!(status.code, StatusCode::InputError);
 }

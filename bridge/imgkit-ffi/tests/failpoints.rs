@@ -3,7 +3,7 @@
 //! `return(corrupt)` succeeds with an answer that differs from the right one, and
 //! removing the point brings the right answer back.
 
-use imgkit_failpoints::{point, Scenario};
+use imgkit_failpoints::{entry_point, point, Scenario};
 use imgkit_ffi::entry::{
     box_blur, convolve, decode_u16, decode_u8, default_decode_limits, encode_u16, encode_u8,
     equalize, flip, gaussian_blur, histogram, otsu_level, otsu_threshold, read_header, resize,
@@ -11,8 +11,8 @@ use imgkit_ffi::entry::{
     ImageShape, ResizeFilter,
 };
 use imgkit_ffi::{
-    configure_failpoint, failpoint_names, failpoints_compiled_in, remove_all_failpoints,
-    remove_failpoint, KernelStatus, StatusCode,
+    configure_failpoint, declare_component_failpoint, failpoint_names, failpoints_compiled_in,
+    remove_all_failpoints, remove_failpoint, KernelStatus, StatusCode,
 };
 
 const WIDTH: u32 = 7;
@@ -156,7 +156,7 @@ fn cases() -> Vec<Case> {
     vec![
         Case {
             label: "convolve",
-            point: point::CONVOLVE,
+            point: entry_point!("convolve"),
             call: || {
                 let weights = [0.0, 0.25, 0.0, 0.25, 0.5, 0.0, 0.0, 0.0, 0.0];
                 image_output(3, |src, dst| convolve(&RGB, src, 3, 3, &weights, dst))
@@ -165,31 +165,31 @@ fn cases() -> Vec<Case> {
         },
         Case {
             label: "gaussian_blur",
-            point: point::GAUSSIAN_BLUR,
+            point: entry_point!("gaussian_blur"),
             call: || image_output(3, |src, dst| gaussian_blur(&RGB, src, 1.0, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "box_blur",
-            point: point::BOX_BLUR,
+            point: entry_point!("box_blur"),
             call: || image_output(3, |src, dst| box_blur(&RGB, src, 1, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "sobel",
-            point: point::SOBEL,
+            point: entry_point!("sobel"),
             call: || image_output(1, |src, dst| sobel(&RGB, src, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "unsharp_mask",
-            point: point::UNSHARP_MASK,
+            point: entry_point!("unsharp_mask"),
             call: || image_output(3, |src, dst| unsharp_mask(&RGB, src, 1.0, 1.0, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "resize",
-            point: point::RESIZE,
+            point: entry_point!("resize"),
             call: || {
                 let target = ImageShape {
                     width: 4,
@@ -204,25 +204,25 @@ fn cases() -> Vec<Case> {
         },
         Case {
             label: "flip",
-            point: point::FLIP,
+            point: entry_point!("flip"),
             call: || image_output(3, |src, dst| flip(&RGB, src, FlipAxis::Horizontal, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "rotate90",
-            point: point::ROTATE90,
+            point: entry_point!("rotate90"),
             call: || image_output(3, |src, dst| rotate90(&RGB, src, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "to_grayscale",
-            point: point::TO_GRAYSCALE,
+            point: entry_point!("to_grayscale"),
             call: || image_output(1, |src, dst| to_grayscale(&RGB, src, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "histogram",
-            point: point::HISTOGRAM,
+            point: entry_point!("histogram"),
             call: || {
                 let mut counts = vec![0u64; 3 * 256];
                 let status = histogram(&RGB, &image(), &mut counts);
@@ -232,13 +232,13 @@ fn cases() -> Vec<Case> {
         },
         Case {
             label: "equalize",
-            point: point::EQUALIZE,
+            point: entry_point!("equalize"),
             call: || image_output(3, |src, dst| equalize(&RGB, src, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "otsu_level",
-            point: point::OTSU_LEVEL,
+            point: entry_point!("otsu_level"),
             call: || {
                 let mut level = 0u8;
                 let status = otsu_level(&RGB, &image(), &mut level);
@@ -248,59 +248,69 @@ fn cases() -> Vec<Case> {
         },
         Case {
             label: "otsu_threshold",
-            point: point::OTSU_THRESHOLD,
+            point: entry_point!("otsu_threshold"),
             call: || image_output(1, |src, dst| otsu_threshold(&RGB, src, dst)),
             wrong: EIGHT,
         },
         Case {
             label: "decode_pnm 8-bit",
-            point: point::DECODE_PNM,
+            point: entry_point!("decode_pnm"),
             call: || decoded(Codec::Pnm, &pnm8(), decode_u8),
             wrong: EIGHT,
         },
         Case {
             label: "decode_pnm 16-bit",
-            point: point::DECODE_PNM,
+            point: entry_point!("decode_pnm"),
             call: || decoded(Codec::Pnm, &pnm16(), decode_u16),
             wrong: SIXTEEN,
         },
         Case {
             label: "decode_png 8-bit",
-            point: point::DECODE_PNG,
+            point: entry_point!("decode_png"),
             call: || decoded(Codec::Png, &png8(), decode_u8),
             wrong: EIGHT,
         },
         Case {
             label: "decode_png 16-bit",
-            point: point::DECODE_PNG,
+            point: entry_point!("decode_png"),
             call: || decoded(Codec::Png, &png16(), decode_u16),
             wrong: SIXTEEN,
         },
         Case {
             label: "encode_pnm 8-bit",
-            point: point::ENCODE_PNM,
+            point: entry_point!("encode_pnm"),
             call: || encoded(Codec::Pnm, &image(), encode_u8, false),
             wrong: EIGHT,
         },
         Case {
             label: "encode_pnm 16-bit",
-            point: point::ENCODE_PNM,
+            point: entry_point!("encode_pnm"),
             call: || encoded(Codec::Pnm, &image16(), encode_u16, true),
             wrong: SIXTEEN,
         },
         Case {
             label: "encode_png 8-bit",
-            point: point::ENCODE_PNG,
+            point: entry_point!("encode_png"),
             call: || encoded(Codec::Png, &image(), encode_u8, false),
             wrong: EIGHT,
         },
         Case {
             label: "encode_png 16-bit",
-            point: point::ENCODE_PNG,
+            point: entry_point!("encode_png"),
             call: || encoded(Codec::Png, &image16(), encode_u16, true),
             wrong: SIXTEEN,
         },
     ]
+}
+
+/// A scenario with every case's component declared, as C++ declares its catalog.
+fn scenario() -> Scenario {
+    for case in cases() {
+        let component = case.point.strip_prefix("imgkit::").expect("an entry point");
+        let status = declare_component_failpoint(component);
+        assert_eq!(status.code, StatusCode::Ok, "{}", status.message);
+    }
+    Scenario::setup()
 }
 
 fn check_right(case: &Case, right: &[u64], context: &str) {
@@ -317,7 +327,7 @@ fn check_right(case: &Case, right: &[u64], context: &str) {
 
 #[test]
 fn healthy_calls_are_ok_with_a_real_answer() {
-    let _scenario = Scenario::setup();
+    let _scenario = scenario();
     for case in cases() {
         let right = (case.call)();
         assert_eq!(
@@ -337,15 +347,38 @@ fn healthy_calls_are_ok_with_a_real_answer() {
 }
 
 #[test]
-fn names_and_build_are_reported() {
-    assert_eq!(failpoint_names(), imgkit_failpoints::names());
+fn names_are_the_declared_entries_and_the_finer_points() {
+    let _scenario = scenario();
+    let names = failpoint_names();
+    assert_eq!(names, imgkit_failpoints::names());
+    for case in cases() {
+        assert!(
+            names.iter().any(|name| name == case.point),
+            "{}",
+            case.point
+        );
+    }
+    for finer in [point::KERNELS_BAND, point::PNG_ROWS, point::PNM_SAMPLES] {
+        assert!(names.iter().any(|name| name == finer), "{finer}");
+    }
     assert_eq!(failpoints_compiled_in(), cfg!(feature = "failpoints"));
+}
+
+#[test]
+fn only_component_names_are_declared() {
+    let status = declare_component_failpoint("imgkit::sobel");
+    assert_eq!(status.code, StatusCode::InputError);
+    assert!(
+        status.message.contains("not a component name"),
+        "{}",
+        status.message
+    );
 }
 
 #[cfg(not(feature = "failpoints"))]
 #[test]
 fn without_failpoints_configuring_is_an_internal_error_and_calls_are_untouched() {
-    let _scenario = Scenario::setup();
+    let _scenario = scenario();
     for case in cases() {
         let right = (case.call)().output;
         let status = configure_failpoint(case.point, "return(corrupt)");
@@ -365,7 +398,7 @@ fn without_failpoints_configuring_is_an_internal_error_and_calls_are_untouched()
 
 #[cfg(feature = "failpoints")]
 mod compiled_in {
-    use imgkit_ffi::InputError;
+    use imgkit_ffi::ErrorCategory;
 
     use super::*;
 
@@ -381,23 +414,20 @@ mod compiled_in {
     }
 
     #[test]
-    fn every_entry_point_is_covered() {
-        let inner = [point::KERNELS_BAND, point::PNG_ROWS, point::PNM_SAMPLES];
-        let mut entries: Vec<_> = imgkit_failpoints::names()
-            .iter()
-            .filter(|name| !inner.contains(name))
-            .collect();
-        let mut covered: Vec<_> = cases().iter().map(|case| case.point).collect();
-        covered.dedup();
-        assert_eq!(entries.len(), 17);
-        entries.sort();
-        covered.sort();
-        assert_eq!(covered, entries.into_iter().copied().collect::<Vec<_>>());
+    fn an_undeclared_components_entry_cannot_be_configured() {
+        let _scenario = scenario();
+        let status = configure_failpoint("imgkit::never_declared", "return");
+        assert_eq!(status.code, StatusCode::InputError);
+        assert!(
+            status.message.contains("unknown failpoint"),
+            "{}",
+            status.message
+        );
     }
 
     #[test]
     fn panic_is_a_panic_status_with_its_message() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             configure(case.point, &format!("panic(boom in {})", case.label));
             let status = (case.call)().status;
@@ -416,12 +446,12 @@ mod compiled_in {
 
     #[test]
     fn return_is_an_injected_fault() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             configure(case.point, "return");
             let status = (case.call)().status;
             assert_eq!(status.code, StatusCode::InjectedFault, "{}", case.label);
-            assert_eq!(status.input_error, InputError::None, "{}", case.label);
+            assert_eq!(status.category, ErrorCategory::Internal, "{}", case.label);
             assert!(
                 status.message.ends_with("injected fault: return"),
                 "{}: {}",
@@ -434,7 +464,7 @@ mod compiled_in {
 
     #[test]
     fn return_with_a_message_carries_it() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             configure(case.point, "return(disk on fire)");
             let status = (case.call)().status;
@@ -451,7 +481,7 @@ mod compiled_in {
 
     #[test]
     fn return_corrupt_succeeds_with_a_wrong_answer() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             let right = (case.call)().output;
             configure(case.point, "return(corrupt)");
@@ -471,7 +501,7 @@ mod compiled_in {
 
     #[test]
     fn off_and_removed_points_give_the_right_answer() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             let right = (case.call)().output;
             configure(case.point, "off");
@@ -484,7 +514,7 @@ mod compiled_in {
 
     #[test]
     fn counts_and_chains_run_out() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for case in cases() {
             let right = (case.call)().output;
             configure(case.point, "2*return");
@@ -520,11 +550,11 @@ mod compiled_in {
 
     #[test]
     fn a_point_does_not_touch_other_entries() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let rights: Vec<_> = cases().iter().map(|case| (case.call)().output).collect();
-        configure(point::SOBEL, "panic(only sobel)");
+        configure(entry_point!("sobel"), "panic(only sobel)");
         for (case, right) in cases().iter().zip(&rights) {
-            if case.point != point::SOBEL {
+            if case.point != entry_point!("sobel") {
                 check_right(case, right, "with sobel panicking");
             }
         }
@@ -532,10 +562,10 @@ mod compiled_in {
 
     #[test]
     fn unknown_names_are_refused_with_the_known_ones() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let status = configure_failpoint("imgkit::gausian_blur", "return");
-        assert_eq!(status.code, StatusCode::InvalidInput);
-        assert_eq!(status.input_error, InputError::InvalidArgument);
+        assert_eq!(status.code, StatusCode::InputError);
+        assert_eq!(status.category, ErrorCategory::InvalidArgument);
         assert!(
             status
                 .message
@@ -544,7 +574,7 @@ mod compiled_in {
             status.message
         );
         assert!(
-            status.message.contains(point::GAUSSIAN_BLUR),
+            status.message.contains(entry_point!("gaussian_blur")),
             "{}",
             status.message
         );
@@ -553,16 +583,16 @@ mod compiled_in {
 
     #[test]
     fn bad_actions_are_refused_naming_them() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for (actions, reason) in [
             ("sometimes-maybe", "unrecognized command"),
             ("sleep", "timeout"),
             ("x%return", "frequency"),
             ("return(open", "parentheses"),
         ] {
-            let status = configure_failpoint(point::FLIP, actions);
-            assert_eq!(status.code, StatusCode::InvalidInput, "{actions}");
-            assert_eq!(status.input_error, InputError::InvalidArgument, "{actions}");
+            let status = configure_failpoint(entry_point!("flip"), actions);
+            assert_eq!(status.code, StatusCode::InputError, "{actions}");
+            assert_eq!(status.category, ErrorCategory::InvalidArgument, "{actions}");
             assert!(
                 status.message.contains(&format!("{actions:?}")) && status.message.contains(reason),
                 "{actions}: {}",
@@ -570,7 +600,7 @@ mod compiled_in {
             );
         }
         let status = configure_failpoint(point::KERNELS_BAND, "return");
-        assert_eq!(status.code, StatusCode::InvalidInput);
+        assert_eq!(status.code, StatusCode::InputError);
         assert!(
             status.message.contains("no return value"),
             "{}",
@@ -581,12 +611,12 @@ mod compiled_in {
 
     #[test]
     fn the_gate_closes_when_everything_is_removed() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         assert!(!imgkit_failpoints::armed());
-        configure(point::SOBEL, "off");
+        configure(entry_point!("sobel"), "off");
         configure(point::KERNELS_BAND, "off");
         assert!(imgkit_failpoints::armed());
-        remove_failpoint(point::SOBEL);
+        remove_failpoint(entry_point!("sobel"));
         assert!(imgkit_failpoints::armed());
         remove_all_failpoints();
         assert!(!imgkit_failpoints::armed());
@@ -594,7 +624,7 @@ mod compiled_in {
 
     #[test]
     fn panics_inside_the_kernels_and_codecs_are_caught() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let by_label = |label: &str| {
             cases()
                 .into_iter()

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "components.hpp"
 #include "imgkit/routing.hpp"
-#include "ports.hpp"
 #include "switchyard/router.hpp"
 
 namespace imgkit::routing {
@@ -16,8 +16,7 @@ template <class P, class Input, class... Args>
 typename P::Answer route(const Input& input, const Args&... args) {
   using Answer = typename P::Answer;
   return router().call<Answer>(
-      id(P::kComponent), [&] { return P::legacy(input, args...); },
-      [&] { return P::rust(input, args...); },
+      id<P>(), [&] { return P::legacy(input, args...); }, [&] { return P::rust(input, args...); },
       [&](const Answer& legacy_answer, const Answer& rust_answer, std::uint32_t tolerance) {
         std::optional<switchyard::MismatchRecord> record =
             P::compare(legacy_answer, rust_answer, tolerance);

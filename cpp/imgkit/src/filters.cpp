@@ -7,6 +7,7 @@ namespace imgkit {
 using routing::BoxBlur;
 using routing::Convolve;
 using routing::GaussianBlur;
+using routing::MedianBlur;
 using routing::route;
 using routing::Sobel;
 using routing::UnsharpMask;
@@ -21,6 +22,10 @@ Image sobel(const Image& image) { return route<Sobel>(image); }
 
 Image unsharp_mask(const Image& image, float sigma, float amount) {
   return route<UnsharpMask>(image, sigma, amount);
+}
+
+Image median_blur(const Image& image, std::uint32_t radius) {
+  return route<MedianBlur>(image, radius);
 }
 
 }  // namespace imgkit

@@ -8,7 +8,10 @@
 //! one point is configured through [`configure`]; until then nothing is written and no
 //! cache line is shared between threads (`benches/gate.rs` measures all three cases).
 //!
-//! The points and where they fire are listed in [`point`] ([`names`] returns them all).
+//! Two kinds of points: one at each bridge entry, [`entry_point!`]`("<component>")` =
+//! `imgkit::<component>`, configurable once the program has declared the component
+//! ([`declare_component`]: imgkit's C++ declares its whole catalog), and the finer ones
+//! inside the kernels and codecs, listed in [`point`]. [`names`] returns them all.
 //! Actions use fail-rs's syntax (`[p%][count*]task[(arg)]`, chained with `->`): `off`,
 //! `return[(arg)]`, `sleep(ms)`, `delay(ms)`, `panic[(message)]`, `print[(message)]`,
 //! `pause`, `yield`. At a bridge entry, evaluated with [`injected`], `return(corrupt)`
@@ -20,11 +23,13 @@
 //! expands to nothing, [`injected`] returns `None` and [`configure`] refuses.
 //!
 //! ```
-//! use imgkit_failpoints::{configure, injected, point, remove, Injection, Scenario};
+//! use imgkit_failpoints::{configure, entry_point, injected, remove, Injection, Scenario};
+//!
+//! const SOBEL: &str = entry_point!("sobel");
 //!
 //! // A bridge entry: fail, or succeed with a wrong answer, when its point says so.
 //! fn sobel_entry(out: &mut [u8]) -> Result<(), String> {
-//!     let corrupt = match injected(point::SOBEL) {
+//!     let corrupt = match injected(SOBEL) {
 //!         None => false,
 //!         Some(Injection::Error(message)) => return Err(message.unwrap_or_default()),
 //!         Some(Injection::Corrupt) => true,
@@ -37,15 +42,16 @@
 //! }
 //!
 //! let _scenario = Scenario::setup(); // tests: one scenario at a time, all removed after
+//! imgkit_failpoints::declare_component("sobel").unwrap(); // as the program's catalog does
 //! let mut out = [0u8; 2];
 //! if imgkit_failpoints::COMPILED_IN {
-//!     configure(point::SOBEL, "1*return(disk on fire)->return(corrupt)").unwrap();
+//!     configure(SOBEL, "1*return(disk on fire)->return(corrupt)").unwrap();
 //!     assert!(imgkit_failpoints::armed());
 //!     assert_eq!(sobel_entry(&mut out), Err("disk on fire".to_owned()));
 //!     assert_eq!((sobel_entry(&mut out), out), (Ok(()), [248, 248]));
-//!     remove(point::SOBEL);
+//!     remove(SOBEL);
 //! } else {
-//!     assert!(configure(point::SOBEL, "return").is_err());
+//!     assert!(configure(SOBEL, "return").is_err());
 //! }
 //! assert!(!imgkit_failpoints::armed());
 //! assert_eq!((sobel_entry(&mut out), out), (Ok(()), [7, 7]));
@@ -80,7 +86,7 @@ use std::panic::PanicHookInfo;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
-pub use points::point;
+pub use points::{declare_component, point};
 
 /// Whether this build has failpoints (the `failpoints` feature).
 pub const COMPILED_IN: bool = cfg!(feature = "failpoints");
@@ -134,7 +140,7 @@ pub fn injected(name: &'static str) -> Option<Injection> {
 ///   returns `value` from the enclosing function.
 /// * `failpoint!(name, condition, |arg| value)`: the same, only when `condition` holds.
 ///
-/// `name` is a `&'static str`, one of [`point`]'s.
+/// `name` is a `&'static str`: one of [`point`]'s, or an [`entry_point!`].
 ///
 /// ```
 /// fn band() {
@@ -219,8 +225,9 @@ thread_local! {
 /// Configures failpoint `name` with fail-rs `actions` (replacing any it had).
 ///
 /// Errors, with a message for people: this build has no failpoints; `name` is not one of
-/// [`names`] (the message lists them); `actions` do not parse (fail-rs's reason); a
-/// `return` action for a point that returns nothing (those inside kernels and codecs).
+/// [`names`] (the message lists them; an entry point is one once its component is
+/// declared); `actions` do not parse (fail-rs's reason); a `return` action for a point
+/// that returns nothing (those inside kernels and codecs).
 pub fn configure(name: &str, actions: &str) -> Result<(), String> {
     if !COMPILED_IN {
         return Err(format!(
@@ -271,10 +278,11 @@ pub fn remove_all() {
     }
 }
 
-/// Every Rust failpoint's name (see [`point`] for where each fires), whether or not this
-/// build has failpoints.
-pub fn names() -> &'static [&'static str] {
-    &points::NAMES
+/// Every Rust failpoint's name: the entry points of the declared components, then the
+/// finer points (see [`point`] for where each fires), whether or not this build has
+/// failpoints.
+pub fn names() -> Vec<&'static str> {
+    points::names()
 }
 
 /// Serialises the tests of one process that configure failpoints, like fail-rs's
@@ -309,7 +317,7 @@ impl Drop for Scenario {
 }
 
 /// Locks `mutex`, ignoring poisoning: its data stays consistent at every step.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

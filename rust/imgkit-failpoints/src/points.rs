@@ -1,51 +1,17 @@
-//! Every Rust failpoint of imgkit, in one list: its name, where it fires and whether it
-//! can make its caller return (see the crate docs for the actions).
+//! Every Rust failpoint of imgkit: the finer points inside the kernels and codecs, listed
+//! here, and one at each bridge entry, `imgkit::<component>`, declared by the program that
+//! routes the components (imgkit's C++ hands over its catalog when it installs the
+//! failpoints), so that the component list stays the one place that names components.
 
-/// The names of imgkit's Rust failpoints. C++ configures them by these names (through
-/// `imgkit::bridge::configure_failpoint`); [`crate::configure`] rejects any other name.
+use std::sync::Mutex;
+
+use crate::lock;
+
+/// The names of the finer failpoints, inside the kernels and codecs: plain points (no
+/// `return`), for panics and stalls deep in the work, on whatever thread does it. C++
+/// configures them by these names (through the bridge); the entry points are named by
+/// [`entry_point!`](crate::entry_point).
 pub mod point {
-    // ---- Bridge entries (bridge/imgkit-ffi): one per component, evaluated with
-    // `crate::injected` before the call does any work. `return` fails the call with
-    // `InjectedFault`; `return(corrupt)` lets it succeed with a wrong answer.
-
-    /// `decode_u8` / `decode_u16` of a PNM file (the decode step, after the header step).
-    pub const DECODE_PNM: &str = "imgkit::decode_pnm";
-    /// `decode_u8` / `decode_u16` of a PNG file (the decode step, after the header step).
-    pub const DECODE_PNG: &str = "imgkit::decode_png";
-    /// `encode_u8` / `encode_u16` to PNM.
-    pub const ENCODE_PNM: &str = "imgkit::encode_pnm";
-    /// `encode_u8` / `encode_u16` to PNG.
-    pub const ENCODE_PNG: &str = "imgkit::encode_png";
-    /// `convolve`.
-    pub const CONVOLVE: &str = "imgkit::convolve";
-    /// `gaussian_blur`.
-    pub const GAUSSIAN_BLUR: &str = "imgkit::gaussian_blur";
-    /// `box_blur`.
-    pub const BOX_BLUR: &str = "imgkit::box_blur";
-    /// `sobel`.
-    pub const SOBEL: &str = "imgkit::sobel";
-    /// `unsharp_mask`.
-    pub const UNSHARP_MASK: &str = "imgkit::unsharp_mask";
-    /// `resize` (not its size check, `check_resize_target`).
-    pub const RESIZE: &str = "imgkit::resize";
-    /// `flip`.
-    pub const FLIP: &str = "imgkit::flip";
-    /// `rotate90`.
-    pub const ROTATE90: &str = "imgkit::rotate90";
-    /// `to_grayscale`.
-    pub const TO_GRAYSCALE: &str = "imgkit::to_grayscale";
-    /// `histogram`.
-    pub const HISTOGRAM: &str = "imgkit::histogram";
-    /// `equalize`.
-    pub const EQUALIZE: &str = "imgkit::equalize";
-    /// `otsu_level`.
-    pub const OTSU_LEVEL: &str = "imgkit::otsu_level";
-    /// `otsu_threshold`.
-    pub const OTSU_THRESHOLD: &str = "imgkit::otsu_threshold";
-
-    // ---- Inside the kernels and codecs: plain points (no `return`), for panics and
-    // stalls deep in the work, on whatever thread does it.
-
     /// imgkit-kernels: once per band of output rows of every banded kernel (filters,
     /// geometry, tone), so on rayon worker threads for big images.
     pub const KERNELS_BAND: &str = "imgkit::kernels::band";
@@ -57,61 +23,77 @@ pub mod point {
     pub const PNM_SAMPLES: &str = "imgkit::codecs::pnm_samples";
 }
 
+/// The name of the failpoint at component `$component`'s bridge entry,
+/// `imgkit::<component>`, as a `&'static str`: evaluated with [`injected`](crate::injected)
+/// before the call does any work (`return` fails the call, `return(corrupt)` lets it
+/// succeed with a wrong answer). It can be configured once the component is declared
+/// ([`declare_component`](crate::declare_component)).
+///
+/// ```
+/// assert_eq!(imgkit_failpoints::entry_point!("sobel"), "imgkit::sobel");
+/// ```
+#[macro_export]
+macro_rules! entry_point {
+    ($component:literal) => {
+        concat!("imgkit::", $component)
+    };
+}
+
 /// One failpoint: its name and whether its site can return a value (`return` actions).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Point {
     pub(crate) name: &'static str,
     pub(crate) returns: bool,
 }
 
-const fn entry(name: &'static str) -> Point {
-    Point {
-        name,
-        returns: true,
+const FINER: [&str; 3] = [point::KERNELS_BAND, point::PNG_ROWS, point::PNM_SAMPLES];
+
+/// The entry points of the components declared so far, in declaration order. Each name
+/// is allocated once and kept for the process (fail-rs and the panic hook hold names as
+/// `&'static str`): as many as the program has components.
+static ENTRIES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+/// Declares the entry point of `component`, `imgkit::<component>`; declaring it again
+/// changes nothing. A component is named as in the config file: lower-case letters,
+/// digits and underscores, starting with a letter.
+pub fn declare_component(component: &str) -> Result<(), String> {
+    let mut chars = component.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(format!(
+            "component {component:?}: not a component name (lower-case letters, digits and \
+             underscores, starting with a letter)"
+        ));
     }
+    let name = format!("imgkit::{component}");
+    let mut entries = lock(&ENTRIES);
+    if !entries.iter().any(|entry| *entry == name) {
+        entries.push(Box::leak(name.into_boxed_str()));
+    }
+    Ok(())
 }
 
-const fn plain(name: &'static str) -> Point {
-    Point {
-        name,
-        returns: false,
-    }
-}
-
-pub(crate) const POINTS: [Point; 20] = [
-    entry(point::DECODE_PNM),
-    entry(point::DECODE_PNG),
-    entry(point::ENCODE_PNM),
-    entry(point::ENCODE_PNG),
-    entry(point::CONVOLVE),
-    entry(point::GAUSSIAN_BLUR),
-    entry(point::BOX_BLUR),
-    entry(point::SOBEL),
-    entry(point::UNSHARP_MASK),
-    entry(point::RESIZE),
-    entry(point::FLIP),
-    entry(point::ROTATE90),
-    entry(point::TO_GRAYSCALE),
-    entry(point::HISTOGRAM),
-    entry(point::EQUALIZE),
-    entry(point::OTSU_LEVEL),
-    entry(point::OTSU_THRESHOLD),
-    plain(point::KERNELS_BAND),
-    plain(point::PNG_ROWS),
-    plain(point::PNM_SAMPLES),
-];
-
-/// [`POINTS`]' names, in the same order.
-pub(crate) const NAMES: [&str; POINTS.len()] = {
-    let mut names = [""; POINTS.len()];
-    let mut i = 0;
-    while i < POINTS.len() {
-        names[i] = POINTS[i].name;
-        i += 1;
-    }
+/// Every failpoint's name: the declared entry points, then the finer points.
+pub(crate) fn names() -> Vec<&'static str> {
+    let mut names = lock(&ENTRIES).clone();
+    names.extend(FINER);
     names
-};
+}
 
 /// The point called `name`, if there is one.
-pub(crate) fn find(name: &str) -> Option<&'static Point> {
-    POINTS.iter().find(|point| point.name == name)
+pub(crate) fn find(name: &str) -> Option<Point> {
+    if let Some(&finer) = FINER.iter().find(|finer| **finer == name) {
+        return Some(Point {
+            name: finer,
+            returns: false,
+        });
+    }
+    lock(&ENTRIES)
+        .iter()
+        .find(|entry| **entry == name)
+        .map(|&entry| Point {
+            name: entry,
+            returns: true,
+        })
 }

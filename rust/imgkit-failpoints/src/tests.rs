@@ -1,15 +1,70 @@
 use super::*;
 
+/// The bridge entries these tests use, declared as a program declares its components.
+const SOBEL: &str = entry_point!("sobel");
+const FLIP: &str = entry_point!("flip");
+const RESIZE: &str = entry_point!("resize");
+const HISTOGRAM: &str = entry_point!("histogram");
+const EQUALIZE: &str = entry_point!("equalize");
+const GAUSSIAN_BLUR: &str = entry_point!("gaussian_blur");
+const DECODE_PNG: &str = entry_point!("decode_png");
+const ROTATE90: &str = entry_point!("rotate90");
+const OTSU_LEVEL: &str = entry_point!("otsu_level");
+
+/// A scenario with the entries above declared.
+fn scenario() -> Scenario {
+    for component in [
+        "sobel",
+        "flip",
+        "resize",
+        "histogram",
+        "equalize",
+        "gaussian_blur",
+        "decode_png",
+        "rotate90",
+        "otsu_level",
+    ] {
+        declare_component(component).unwrap();
+    }
+    Scenario::setup()
+}
+
 #[test]
-fn names_are_unique_and_namespaced() {
+fn names_are_the_declared_entries_and_the_finer_points_each_once() {
+    let _scenario = scenario();
     let names = names();
-    assert_eq!(names.len(), 20);
     for (i, name) in names.iter().enumerate() {
         assert!(name.starts_with("imgkit::"), "{name}");
         assert!(!names[..i].contains(name), "{name} twice");
     }
-    for name in [point::GAUSSIAN_BLUR, point::DECODE_PNG, point::KERNELS_BAND] {
+    for name in [
+        GAUSSIAN_BLUR,
+        DECODE_PNG,
+        point::KERNELS_BAND,
+        point::PNM_SAMPLES,
+    ] {
         assert!(names.contains(&name), "{name}");
+    }
+    declare_component("sobel").unwrap();
+    assert_eq!(
+        super::names().len(),
+        names.len(),
+        "declaring again adds nothing"
+    );
+}
+
+#[test]
+fn only_component_names_can_be_declared() {
+    for bad in [
+        "",
+        "Sobel",
+        "9lives",
+        "kernels::band",
+        "sobel blur",
+        "imgkit::sobel",
+    ] {
+        let error = declare_component(bad).unwrap_err();
+        assert!(error.contains("not a component name"), "{bad}: {error}");
     }
 }
 
@@ -41,17 +96,17 @@ mod compiled_out {
 
     #[test]
     fn configure_says_the_build_has_none_and_the_gate_stays_closed() {
-        let _scenario = Scenario::setup();
-        let error = configure(point::SOBEL, "return").unwrap_err();
+        let _scenario = scenario();
+        let error = configure(SOBEL, "return").unwrap_err();
         assert!(error.contains("no failpoints"), "{error}");
         assert!(!armed());
-        assert_eq!(injected(point::SOBEL), None);
+        assert_eq!(injected(SOBEL), None);
     }
 
     #[test]
     fn the_macro_expands_to_nothing() {
         fn entry() -> u32 {
-            failpoint!(point::SOBEL, |_| 1);
+            failpoint!(SOBEL, |_| 1);
             failpoint!(point::KERNELS_BAND);
             0
         }
@@ -71,25 +126,21 @@ mod compiled_in {
 
     #[test]
     fn the_gate_is_closed_until_a_point_is_configured() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         assert!(!armed());
-        assert_eq!(injected(point::SOBEL), None);
-        configure(point::SOBEL, "return").unwrap();
+        assert_eq!(injected(SOBEL), None);
+        configure(SOBEL, "return").unwrap();
         assert!(armed());
-        assert_eq!(injected(point::SOBEL), Some(Injection::Error(None)));
-        assert_eq!(
-            injected(point::FLIP),
-            None,
-            "another point is not configured"
-        );
-        remove(point::SOBEL);
+        assert_eq!(injected(SOBEL), Some(Injection::Error(None)));
+        assert_eq!(injected(FLIP), None, "another point is not configured");
+        remove(SOBEL);
         assert!(!armed());
-        assert_eq!(injected(point::SOBEL), None);
+        assert_eq!(injected(SOBEL), None);
     }
 
     #[test]
     fn return_arguments_become_errors_or_corruption() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for (actions, expected) in [
             ("return", Injection::Error(None)),
             (
@@ -102,30 +153,30 @@ mod compiled_in {
                 Injection::Error(Some("corrupted".into())),
             ),
         ] {
-            configure(point::HISTOGRAM, actions).unwrap();
-            assert_eq!(injected(point::HISTOGRAM), Some(expected), "{actions}");
+            configure(HISTOGRAM, actions).unwrap();
+            assert_eq!(injected(HISTOGRAM), Some(expected), "{actions}");
         }
     }
 
     #[test]
     fn the_gate_stays_open_while_any_point_is_configured_even_off() {
-        let _scenario = Scenario::setup();
-        configure(point::SOBEL, "off").unwrap();
-        configure(point::FLIP, "return").unwrap();
-        remove(point::FLIP);
+        let _scenario = scenario();
+        configure(SOBEL, "off").unwrap();
+        configure(FLIP, "return").unwrap();
+        remove(FLIP);
         assert!(armed(), "sobel, configured `off`, still counts");
-        assert_eq!(injected(point::SOBEL), None);
-        remove(point::FLIP);
+        assert_eq!(injected(SOBEL), None);
+        remove(FLIP);
         assert!(armed(), "removing a point twice changes nothing");
-        remove(point::SOBEL);
+        remove(SOBEL);
         assert!(!armed());
     }
 
     #[test]
     fn counts_and_chains_run_as_in_fail_rs() {
-        let _scenario = Scenario::setup();
-        configure(point::RESIZE, "2*return").unwrap();
-        let seen: Vec<_> = (0..3).map(|_| injected(point::RESIZE)).collect();
+        let _scenario = scenario();
+        configure(RESIZE, "2*return").unwrap();
+        let seen: Vec<_> = (0..3).map(|_| injected(RESIZE)).collect();
         assert_eq!(
             seen,
             [
@@ -134,17 +185,21 @@ mod compiled_in {
                 None
             ]
         );
-        configure(point::RESIZE, "1*return(corrupt)->return(late)").unwrap();
-        assert_eq!(injected(point::RESIZE), Some(Injection::Corrupt));
+        configure(RESIZE, "1*return(corrupt)->return(late)").unwrap();
+        assert_eq!(injected(RESIZE), Some(Injection::Corrupt));
         assert_eq!(
-            injected(point::RESIZE),
+            injected(RESIZE),
             Some(Injection::Error(Some("late".into())))
         );
     }
 
     #[test]
     fn unknown_names_are_refused_with_the_known_ones() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
+        for unknown in ["imgkit::gausian_blur", "imgkit::never_declared"] {
+            let error = configure(unknown, "return").unwrap_err();
+            assert!(error.contains("unknown failpoint"), "{error}");
+        }
         let error = configure("imgkit::gausian_blur", "return").unwrap_err();
         assert!(
             error.contains("unknown failpoint \"imgkit::gausian_blur\""),
@@ -158,24 +213,24 @@ mod compiled_in {
 
     #[test]
     fn bad_actions_are_refused_with_fail_rs_reason_and_change_nothing() {
-        let _scenario = Scenario::setup();
-        configure(point::SOBEL, "return(first)").unwrap();
-        let error = configure(point::SOBEL, "sometimes-maybe").unwrap_err();
+        let _scenario = scenario();
+        configure(SOBEL, "return(first)").unwrap();
+        let error = configure(SOBEL, "sometimes-maybe").unwrap_err();
         assert!(error.contains("\"sometimes-maybe\""), "{error}");
         assert!(error.contains("unrecognized command"), "{error}");
         assert_eq!(
-            injected(point::SOBEL),
+            injected(SOBEL),
             Some(Injection::Error(Some("first".into())))
         );
-        let error = configure(point::FLIP, "sleep").unwrap_err();
+        let error = configure(FLIP, "sleep").unwrap_err();
         assert!(error.contains("timeout"), "{error}");
-        remove(point::SOBEL);
+        remove(SOBEL);
         assert!(!armed(), "a refused point is not configured");
     }
 
     #[test]
     fn plain_points_refuse_return() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         for actions in ["return", "1*panic->return(x)"] {
             let error = configure(point::KERNELS_BAND, actions).unwrap_err();
             assert!(error.contains("no return value"), "{error}");
@@ -186,7 +241,7 @@ mod compiled_in {
 
     #[test]
     fn plain_macro_runs_panic_and_sleep_actions() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let band = || failpoint!(point::KERNELS_BAND);
         band();
         configure(point::KERNELS_BAND, "panic(band blew up)").unwrap();
@@ -203,8 +258,8 @@ mod compiled_in {
 
     #[test]
     fn plain_macro_panics_on_a_return_set_behind_its_back() {
-        let _scenario = Scenario::setup();
-        configure(point::SOBEL, "off").unwrap(); // opens the gate
+        let _scenario = scenario();
+        configure(SOBEL, "off").unwrap(); // opens the gate
         fail::cfg(point::PNM_SAMPLES, "return").unwrap();
         let payload = catch_unwind(|| failpoint!(point::PNM_SAMPLES)).unwrap_err();
         assert!(payload
@@ -217,33 +272,33 @@ mod compiled_in {
     #[test]
     fn returning_macro_forms_return_from_the_function() {
         fn entry(condition: bool) -> Result<u32, String> {
-            failpoint!(point::EQUALIZE, condition, |arg: Option<String>| Err(
+            failpoint!(EQUALIZE, condition, |arg: Option<String>| Err(
                 arg.unwrap_or_default()
             ));
-            failpoint!(point::SOBEL, |_| Ok(2));
+            failpoint!(SOBEL, |_| Ok(2));
             Ok(0)
         }
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         assert_eq!(entry(true), Ok(0));
-        configure(point::EQUALIZE, "return(no)").unwrap();
+        configure(EQUALIZE, "return(no)").unwrap();
         assert_eq!(entry(false), Ok(0));
         assert_eq!(entry(true), Err("no".into()));
-        configure(point::SOBEL, "return").unwrap();
+        configure(SOBEL, "return").unwrap();
         assert_eq!(entry(false), Ok(2));
     }
 
     #[test]
     fn a_point_configured_before_a_handoff_is_seen_by_the_other_thread() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let (checked, unconfigured) = mpsc::channel();
         let (configured, go) = mpsc::channel();
         let worker = thread::spawn(move || {
-            checked.send(injected(point::FLIP)).unwrap();
+            checked.send(injected(FLIP)).unwrap();
             go.recv().unwrap();
-            injected(point::FLIP)
+            injected(FLIP)
         });
         assert_eq!(unconfigured.recv().unwrap(), None);
-        configure(point::FLIP, "return(seen)").unwrap();
+        configure(FLIP, "return(seen)").unwrap();
         configured.send(()).unwrap();
         assert_eq!(
             worker.join().unwrap(),
@@ -253,7 +308,7 @@ mod compiled_in {
 
     #[test]
     fn configuring_while_other_threads_evaluate_stays_consistent() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         let stop = Arc::new(AtomicBool::new(false));
         let fired = Arc::new(AtomicUsize::new(0));
         let start = Arc::new(Barrier::new(3));
@@ -263,7 +318,7 @@ mod compiled_in {
                 thread::spawn(move || {
                     start.wait();
                     while !stop.load(Ordering::Relaxed) {
-                        match injected(point::ROTATE90) {
+                        match injected(ROTATE90) {
                             Some(Injection::Error(arg)) => {
                                 assert_eq!(arg.as_deref(), Some("x"));
                                 fired.fetch_add(1, Ordering::Relaxed);
@@ -271,18 +326,18 @@ mod compiled_in {
                             Some(Injection::Corrupt) => panic!("never configured"),
                             None => {}
                         }
-                        assert_eq!(injected(point::OTSU_LEVEL), None);
+                        assert_eq!(injected(OTSU_LEVEL), None);
                     }
                 })
             })
             .collect();
         start.wait();
         for round in 0..2000 {
-            configure(point::ROTATE90, "return(x)").unwrap();
+            configure(ROTATE90, "return(x)").unwrap();
             if round % 2 == 0 {
-                configure(point::FLIP, "off").unwrap();
-                remove(point::ROTATE90);
-                remove(point::FLIP);
+                configure(FLIP, "off").unwrap();
+                remove(ROTATE90);
+                remove(FLIP);
             } else {
                 remove_all();
             }
@@ -293,24 +348,24 @@ mod compiled_in {
             worker.join().unwrap();
         }
         assert!(!armed());
-        assert_eq!(injected(point::ROTATE90), None);
+        assert_eq!(injected(ROTATE90), None);
     }
 
     #[test]
     fn a_scenario_starts_and_ends_with_nothing_configured() {
-        let scenario = Scenario::setup();
-        configure(point::SOBEL, "return").unwrap();
-        configure(point::FLIP, "return").unwrap();
-        drop(scenario);
-        let _scenario = Scenario::setup();
+        let first = scenario();
+        configure(SOBEL, "return").unwrap();
+        configure(FLIP, "return").unwrap();
+        drop(first);
+        let _scenario = scenario();
         assert!(!armed());
-        assert_eq!(injected(point::SOBEL), None);
+        assert_eq!(injected(SOBEL), None);
         assert!(fail::list().is_empty(), "{:?}", fail::list());
     }
 
     #[test]
     fn a_paused_point_resumes_when_removed() {
-        let _scenario = Scenario::setup();
+        let _scenario = scenario();
         configure(point::PNG_ROWS, "pause").unwrap();
         let (done, finished) = mpsc::channel();
         let worker = thread::spawn(move || {

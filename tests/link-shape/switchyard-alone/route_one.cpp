@@ -15,7 +15,7 @@ int main() {
   const int answer = router.call<int>(
       0, [] { return 42; },
       [] {
-        return RustResult<int>(RustError{RustFailure::kPanic, "stand-in panic", {}, {}});
+        return RustResult<int>(RustError{RustFailure::kPanic, "stand-in panic", {}});
       },
       [](int, int, std::uint32_t) { return std::optional<MismatchRecord>(); },
       [](int) { return std::uint64_t{1}; });

@@ -43,6 +43,7 @@ Image gaussian_blur(const Image& image, float sigma);
 Image box_blur(const Image& image, std::uint32_t radius);
 Image sobel(const Image& image);
 Image unsharp_mask(const Image& image, float sigma, float amount);
+Image median_blur(const Image& image, std::uint32_t radius);
 
 // Geometry.
 Image resize(const Image& image, std::uint32_t width, std::uint32_t height, ResizeFilter filter);

@@ -79,12 +79,10 @@ enum class RustFailure : std::uint8_t {
 struct RustError {
   RustFailure kind = RustFailure::kError;
   std::string message;
-  // For kInputError: the error category the Rust side gave, in the facade's own words
-  // (imgkit: "malformed_data", ...). The router never reads it; parity checks do.
-  std::string category;
-  // For kInputError: the caller's error in Rust's words, as the exception the facade
-  // throws for it. When legacy rejects the input too, this is what the caller gets, so
-  // the message names the implementation that answered; empty: legacy's error is thrown.
+  // For kInputError: the caller's error in Rust's words (and category), as the exception
+  // the facade throws for it. When legacy rejects the input too, this is what the caller
+  // gets, so the message names the implementation that answered; empty: legacy's error
+  // is thrown.
   std::exception_ptr caller_error;
 };
 
@@ -214,7 +212,6 @@ class Router {
       return RustError{RustFailure::kError,
                        std::string(kRustCallFailpoint.name()) + ": injected fault" +
                            (injected->empty() ? std::string() : ": " + *injected),
-                       {},
                        {}};
     }
     return rust();

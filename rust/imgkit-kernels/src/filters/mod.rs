@@ -24,12 +24,14 @@ mod box_blur;
 mod convolve;
 mod correlate;
 mod gaussian;
+mod median_blur;
 mod sobel;
 mod unsharp_mask;
 
 pub use box_blur::*;
 pub use convolve::convolve;
 pub use gaussian::{gaussian_blur, gaussian_radius, gaussian_weights};
+pub use median_blur::*;
 pub use sobel::*;
 pub use unsharp_mask::*;
 

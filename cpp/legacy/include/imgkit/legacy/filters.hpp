@@ -52,6 +52,13 @@ Image gaussian_blur(const Image& image, float sigma);
 // (no tolerance).
 Image box_blur(const Image& image, std::uint32_t radius);
 
+// Median of the (2r + 1) x (2r + 1) window around each sample: radius 1 is 3x3, radius
+// 2 is 5x5. Every channel, alpha included, is filtered independently and borders are
+// clamped, as above. The window's n = (2r + 1)^2 samples, sorted, give out = sorted[n / 2]
+// (n is odd: the middle one, no rounding). radius must be 1 or 2, otherwise
+// kInvalidArgument. Exact (no tolerance).
+Image median_blur(const Image& image, std::uint32_t radius);
+
 // Sobel gradient magnitude of the luminance. Colour input is first converted with
 // to_grayscale (alpha ignored); the output has 1 channel:
 //   gx = [-1 0 1; -2 0 2; -1 0 1], gy = [-1 -2 -1; 0 0 0; 1 2 1] (correlation, int)
