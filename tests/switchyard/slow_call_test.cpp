@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "switchyard/router.hpp"
 #include "switchyard/router_fixture.hpp"
@@ -130,8 +131,9 @@ class SlowCallRouterTest : public testing::RouterFixture {
   }
 
   std::uint64_t fallbacks(Router& router) {
+    const std::vector<ComponentCounts> components = router.metrics().components();
     std::uint64_t total = 0;
-    for (std::uint64_t count : router.metrics().components()[kBlur].fallbacks) total += count;
+    for (std::uint64_t count : components[kBlur].fallbacks) total += count;
     return total;
   }
 };
