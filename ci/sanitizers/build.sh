@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds a sanitizer preset (asan, tsan): everything the C++ tests need,
+# Configures and builds a sanitizer preset (asan): everything the C++ tests need,
 # but not the cargo test binaries. Those are plain Rust test binaries whatever the
 # preset (sanitizing Rust needs a nightly compiler), so running them here would repeat
 # the ci preset's run exactly; building them would cost minutes per build directory.
