@@ -33,6 +33,10 @@ std::string_view to_string(FallbackCause cause) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(MismatchKind kind) noexcept {
+  return kind == MismatchKind::kError ? "error" : "value";
+}
+
 namespace {
 
 using FiniteBounds = std::array<std::int64_t, kLatencyBucketCount - 1>;
@@ -68,7 +72,11 @@ std::size_t latency_bucket_index(Duration latency) noexcept {
   return static_cast<std::size_t>(first - kFiniteBounds.begin());
 }
 
-Duration LatencyHistogram::quantile(double q) const noexcept {
+namespace {
+
+// The q-quantile from the buckets alone, interpolated inside its bucket.
+Duration bucket_quantile(const LatencyHistogram& histogram, double q) noexcept {
+  const auto& buckets = histogram.buckets;
   std::uint64_t total = 0;
   for (std::uint64_t bucket : buckets) total += bucket;
   if (total == 0) return Duration(0);
@@ -90,6 +98,24 @@ Duration LatencyHistogram::quantile(double q) const noexcept {
     below = through;
   }
   return Duration(0);  // not reached: rank <= total, which the last non-empty bucket reaches
+}
+
+}  // namespace
+
+Duration LatencyHistogram::quantile(double q) const noexcept {
+  const Duration estimate = bucket_quantile(*this, q);
+  // A histogram summed from counts alone (no recorded extremes) keeps the estimate.
+  if (count == 0 || max <= Duration(0) || max < min) return estimate;
+  return std::clamp(estimate, min, max);
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
+  if (other.count == 0) return;
+  min = count == 0 ? other.min : std::min(min, other.min);
+  max = count == 0 ? other.max : std::max(max, other.max);
+  for (std::size_t i = 0; i < kLatencyBucketCount; ++i) buckets[i] += other.buckets[i];
+  count += other.count;
+  sum += other.sum;
 }
 
 void Metrics::CacheLineArrayDelete::operator()(
@@ -155,7 +181,7 @@ Metrics::Metrics(std::size_t component_count, std::size_t mismatch_log_size)
       transitions_(std::make_unique<std::atomic<std::uint64_t>[]>(
           component_count * kBreakerStateCount * kBreakerStateCount)),
       mismatch_log_size_(mismatch_log_size),
-      mismatch_totals_(component_count, 0),
+      mismatch_totals_(component_count),
       mismatch_logs_(component_count) {}
 
 Metrics::~Metrics() = default;
@@ -207,15 +233,24 @@ Metrics::Shard& Metrics::attach_shard() noexcept {
 void Metrics::record_latency(ComponentId id, Route route, Duration latency) noexcept {
   bump(local_counter(id, latency_slot(route, latency_bucket_index(latency))));
   const auto nanoseconds = static_cast<std::uint64_t>(std::max<Duration::rep>(latency.count(), 0));
-  bump(local_counter(id, latency_slot(route, kLatencyBucketCount)), nanoseconds);
+  bump(local_counter(id, latency_slot(route, kSumSlot)), nanoseconds);
+  raise(local_counter(id, latency_slot(route, kMaxSlot)), nanoseconds);
+  raise(local_counter(id, latency_slot(route, kMinComplementSlot)), ~nanoseconds);
 }
 
 void Metrics::record_mismatch(ComponentId id, MismatchRecord record) {
   std::lock_guard<std::mutex> lock(mismatch_mutex_);
-  ++mismatch_totals_.at(id);
+  MismatchTotals& totals = mismatch_totals_.at(id);
+  ++(record.kind == MismatchKind::kError ? totals.error : totals.value);
   std::deque<MismatchRecord>& log = mismatch_logs_[id];
   log.push_back(std::move(record));
   while (log.size() > mismatch_log_size_) log.pop_front();
+}
+
+void Metrics::count_capture(ComponentId id, bool written) noexcept {
+  std::lock_guard<std::mutex> lock(mismatch_mutex_);
+  MismatchTotals& totals = mismatch_totals_[id];
+  ++(written ? totals.captures_written : totals.captures_dropped);
 }
 
 void Metrics::set_mismatch_log_size(std::size_t size) {
@@ -256,13 +291,18 @@ std::vector<ComponentCounts> Metrics::components() const {
         for (std::size_t r = 0; r < kRouteCount; ++r) {
           counts.calls[r] += slot(route_slot(static_cast<Route>(r)));
           LatencyHistogram& histogram = counts.latency[r];
+          LatencyHistogram shard_part;
           for (std::size_t b = 0; b < kLatencyBucketCount; ++b) {
-            const std::uint64_t n = slot(latency_slot(static_cast<Route>(r), b));
-            histogram.buckets[b] += n;
-            histogram.count += n;
+            shard_part.buckets[b] = slot(latency_slot(static_cast<Route>(r), b));
+            shard_part.count += shard_part.buckets[b];
           }
-          histogram.sum += Duration(static_cast<Duration::rep>(
-              slot(latency_slot(static_cast<Route>(r), kLatencyBucketCount))));
+          shard_part.sum = Duration(
+              static_cast<Duration::rep>(slot(latency_slot(static_cast<Route>(r), kSumSlot))));
+          shard_part.max = Duration(
+              static_cast<Duration::rep>(slot(latency_slot(static_cast<Route>(r), kMaxSlot))));
+          shard_part.min = Duration(static_cast<Duration::rep>(
+              ~slot(latency_slot(static_cast<Route>(r), kMinComplementSlot))));
+          histogram.merge(shard_part);
         }
         for (std::size_t c = 0; c < kFallbackCauseCount; ++c) {
           counts.fallbacks[c] += slot(fallback_slot(static_cast<FallbackCause>(c)));
@@ -284,7 +324,11 @@ std::vector<ComponentCounts> Metrics::components() const {
 
   std::lock_guard<std::mutex> lock(mismatch_mutex_);
   for (std::size_t id = 0; id < component_count_; ++id) {
-    result[id].mismatches = mismatch_totals_[id];
+    const MismatchTotals& totals = mismatch_totals_[id];
+    result[id].mismatches = totals.value;
+    result[id].error_mismatches = totals.error;
+    result[id].captures_written = totals.captures_written;
+    result[id].captures_dropped = totals.captures_dropped;
     result[id].recent_mismatches.assign(mismatch_logs_[id].begin(), mismatch_logs_[id].end());
   }
   return result;

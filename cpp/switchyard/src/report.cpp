@@ -32,7 +32,8 @@ std::string iso8601_utc(std::chrono::system_clock::time_point when) {
 }
 
 Json mismatch_json(const MismatchRecord& record) {
-  return Json{{"input_digest", record.input_digest},
+  return Json{{"kind", to_string(record.kind)},
+              {"input_digest", record.input_digest},
               {"width", record.width},
               {"height", record.height},
               {"channels", record.channels},
@@ -41,7 +42,23 @@ Json mismatch_json(const MismatchRecord& record) {
               {"channel", record.channel},
               {"max_difference", record.max_difference},
               {"detail", record.detail},
+              {"legacy_error", record.legacy_error},
+              {"rust_error", record.rust_error},
+              {"capture", record.capture},
               {"time", iso8601_utc(record.when)}};
+}
+
+// The non-empty buckets as [upper bound in ms (null for +Inf), calls]: enough to sum
+// runs exactly (report_from_json).
+Json buckets_json(const LatencyHistogram& histogram) {
+  Json buckets = Json::array();
+  for (std::size_t b = 0; b < kLatencyBucketCount; ++b) {
+    if (histogram.buckets[b] == 0) continue;
+    const Json bound =
+        b + 1 == kLatencyBucketCount ? Json(nullptr) : Json(milliseconds(latency_bucket_bound(b)));
+    buckets.push_back(Json::array({bound, histogram.buckets[b]}));
+  }
+  return buckets;
 }
 
 Json breaker_json(const ComponentReport& component) {
@@ -85,7 +102,10 @@ Json component_json(const ComponentReport& component) {
                           {"p50_ms", milliseconds(histogram.quantile(0.50))},
                           {"p90_ms", milliseconds(histogram.quantile(0.90))},
                           {"p99_ms", milliseconds(histogram.quantile(0.99))},
-                          {"sum_ms", milliseconds(histogram.sum)}};
+                          {"min_ms", milliseconds(histogram.min)},
+                          {"max_ms", milliseconds(histogram.max)},
+                          {"sum_ms", milliseconds(histogram.sum)},
+                          {"buckets", buckets_json(histogram)}};
   }
   Json fallbacks = Json::object();
   for (std::size_t c = 0; c < kFallbackCauseCount; ++c) {
@@ -95,19 +115,22 @@ Json component_json(const ComponentReport& component) {
   for (const MismatchRecord& record : counts.recent_mismatches) {
     recent.push_back(mismatch_json(record));
   }
-  return Json{{"mode", to_string(settings.mode)},
-              {"requested_mode", to_string(settings.requested_mode)},
-              {"rust_port", component.rust_port == RustPort::kAvailable},
-              {"canary_percent", settings.canary_percent},
-              {"shadow_sample", settings.shadow_sample},
-              {"tolerance", settings.tolerance},
-              {"calls", std::move(calls)},
-              {"fallbacks", std::move(fallbacks)},
-              {"slow_calls", counts.slow_calls},
-              {"mismatches", counts.mismatches},
-              {"recent_mismatches", std::move(recent)},
-              {"breaker", breaker_json(component)},
-              {"latency", std::move(latency)}};
+  return Json{
+      {"mode", to_string(settings.mode)},
+      {"requested_mode", to_string(settings.requested_mode)},
+      {"rust_port", component.rust_port == RustPort::kAvailable},
+      {"canary_percent", settings.canary_percent},
+      {"shadow_sample", settings.shadow_sample},
+      {"tolerance", settings.tolerance},
+      {"calls", std::move(calls)},
+      {"fallbacks", std::move(fallbacks)},
+      {"slow_calls", counts.slow_calls},
+      {"mismatches", counts.mismatches},
+      {"error_mismatches", counts.error_mismatches},
+      {"captures", {{"written", counts.captures_written}, {"dropped", counts.captures_dropped}}},
+      {"recent_mismatches", std::move(recent)},
+      {"breaker", breaker_json(component)},
+      {"latency", std::move(latency)}};
 }
 
 // Prometheus text exposition format 0.0.4.
@@ -196,6 +219,20 @@ void write_counts(std::string& out, const Report& report) {
                "Shadow comparisons where Rust's output differed from legacy's.");
   for (const ComponentReport& c : report.components) {
     write_sample(out, "switchyard_mismatches_total", {{"component", c.name}}, c.counts.mismatches);
+  }
+  write_family(out, "switchyard_error_mismatches_total", "counter",
+               "Inputs legacy rejected that Rust answered, or rejected with another category.");
+  for (const ComponentReport& c : report.components) {
+    write_sample(out, "switchyard_error_mismatches_total", {{"component", c.name}},
+                 c.counts.error_mismatches);
+  }
+  write_family(out, "switchyard_captures_total", "counter",
+               "Mismatching inputs written to the capture folder, or dropped.");
+  for (const ComponentReport& c : report.components) {
+    write_sample(out, "switchyard_captures_total", {{"component", c.name}, {"result", "written"}},
+                 c.counts.captures_written);
+    write_sample(out, "switchyard_captures_total", {{"component", c.name}, {"result", "dropped"}},
+                 c.counts.captures_dropped);
   }
 }
 

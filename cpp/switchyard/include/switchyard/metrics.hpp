@@ -47,8 +47,16 @@ enum class FallbackCause : std::uint8_t { kError, kPanic, kMismatch, kBreakerOpe
 inline constexpr std::size_t kFallbackCauseCount = 4;
 std::string_view to_string(FallbackCause cause) noexcept;  // "error", ..., "breaker_open"
 
+// What disagreed in a mismatch.
+enum class MismatchKind : std::uint8_t {
+  kValue,  // both answered, and the answers differ beyond the tolerance
+  kError,  // legacy rejected the input and Rust answered it, or rejected it differently
+};
+std::string_view to_string(MismatchKind kind) noexcept;  // "value", "error"
+
 // One shadow comparison that failed.
 struct MismatchRecord {
+  MismatchKind kind = MismatchKind::kValue;
   std::string input_digest;  // 16 hex digits: a 64-bit hash of the input's bytes
   std::uint32_t width = 0;
   std::uint32_t height = 0;
@@ -59,6 +67,13 @@ struct MismatchRecord {
   std::uint32_t channel = 0;
   std::uint32_t max_difference = 0;  // over every sample
   std::string detail;                // e.g. why outputs could not be compared at all
+  // For an error mismatch: each side's error category (the caller's error kinds, e.g.
+  // "invalid_argument"; "answered" when that side answered; "failed" when Rust failed
+  // without naming a category) and legacy's message.
+  std::string legacy_error;
+  std::string rust_error;
+  // The file the call's input was captured to (capture.hpp), empty when not captured.
+  std::string capture;
   std::chrono::system_clock::time_point when{};
 };
 
@@ -72,9 +87,15 @@ struct LatencyHistogram {
   std::array<std::uint64_t, kLatencyBucketCount> buckets{};
   std::uint64_t count = 0;
   Duration sum{0};
+  Duration min{0};  // the fastest and slowest call recorded; zero when empty
+  Duration max{0};
 
-  // The q-quantile (0 < q < 1), interpolated inside its bucket; zero when empty.
+  // The q-quantile (0 < q < 1), interpolated inside its bucket and kept within the
+  // observed [min, max] (a bucket spans a factor of sqrt(2): one call of 70 ms is reported
+  // as 70 ms, not as its bucket's midpoint); zero when empty.
   Duration quantile(double q) const noexcept;
+  // Adds another histogram's calls (runs summed into one report).
+  void merge(const LatencyHistogram& other) noexcept;
 };
 
 struct ComponentCounts {
@@ -83,7 +104,12 @@ struct ComponentCounts {
   // Rust calls (rust or shadow route) slower than the component's slow-call limit;
   // their answers were kept.
   std::uint64_t slow_calls = 0;
-  std::uint64_t mismatches = 0;
+  std::uint64_t mismatches = 0;        // value mismatches
+  std::uint64_t error_mismatches = 0;  // legacy rejected the input; Rust did not agree
+  // Mismatching inputs written to the capture folder, and those not written (folder
+  // full, over its size cap, unwritable, or the writer's queue full).
+  std::uint64_t captures_written = 0;
+  std::uint64_t captures_dropped = 0;
   std::array<LatencyHistogram, kRouteCount> latency{};
   // transitions[from][to], indexed by BreakerState.
   std::array<std::array<std::uint64_t, kBreakerStateCount>, kBreakerStateCount> transitions{};
@@ -119,7 +145,9 @@ class Metrics {
     bump(local_counter(id, fallback_slot(cause)));
   }
   void count_slow_call(ComponentId id) noexcept { bump(local_counter(id, kSlowCallSlot)); }
+  // Counts a mismatch of either kind and keeps it in the component's recent log.
   void record_mismatch(ComponentId id, MismatchRecord record);
+  void count_capture(ComponentId id, bool written) noexcept;
   void count_transition(ComponentId id, BreakerState from, BreakerState to) noexcept;
   void count_reload(bool ok) noexcept;
   void set_mismatch_log_size(std::size_t size);
@@ -135,8 +163,13 @@ class Metrics {
 
  private:
   // Per component: calls by route, fallbacks by cause, slow calls, then per route the
-  // latency buckets and the latency sum in nanoseconds.
-  static constexpr std::size_t kLatencySlots = kLatencyBucketCount + 1;
+  // latency buckets, the latency sum in nanoseconds, the largest latency and the
+  // smallest one stored as its complement (~ns), so that both keep the larger value and
+  // an untouched slot (0) means "none".
+  static constexpr std::size_t kSumSlot = kLatencyBucketCount;
+  static constexpr std::size_t kMaxSlot = kLatencyBucketCount + 1;
+  static constexpr std::size_t kMinComplementSlot = kLatencyBucketCount + 2;
+  static constexpr std::size_t kLatencySlots = kLatencyBucketCount + 3;
   static constexpr std::size_t kSlowCallSlot = kRouteCount + kFallbackCauseCount;
   static constexpr std::size_t kFirstLatencySlot = kSlowCallSlot + 1;
   static constexpr std::size_t kSlotsPerComponent = kFirstLatencySlot + kRouteCount * kLatencySlots;
@@ -180,6 +213,9 @@ class Metrics {
   static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) noexcept {
     counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
   }
+  static void raise(std::atomic<std::uint64_t>& counter, std::uint64_t to) noexcept {
+    if (to > counter.load(std::memory_order_relaxed)) counter.store(to, std::memory_order_relaxed);
+  }
   std::atomic<std::uint64_t>& local_counter(ComponentId id, std::size_t slot) noexcept {
     const ShardCache& cache = tls_shard_cache_;
     if (__builtin_expect(cache.owner == id_, 1)) {
@@ -201,7 +237,13 @@ class Metrics {
   std::atomic<std::uint64_t> reloads_failed_{0};
   mutable std::mutex mismatch_mutex_;
   std::size_t mismatch_log_size_;
-  std::vector<std::uint64_t> mismatch_totals_;
+  struct MismatchTotals {
+    std::uint64_t value = 0;
+    std::uint64_t error = 0;
+    std::uint64_t captures_written = 0;
+    std::uint64_t captures_dropped = 0;
+  };
+  std::vector<MismatchTotals> mismatch_totals_;
   std::vector<std::deque<MismatchRecord>> mismatch_logs_;
 };
 

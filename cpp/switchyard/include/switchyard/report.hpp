@@ -12,9 +12,11 @@
 //         "tolerance",
 //         "calls": {"legacy","rust","shadow"},
 //         "fallbacks": {"error","panic","mismatch","breaker_open"}, "slow_calls",
-//         "mismatches", "recent_mismatches": [{...}],
+//         "mismatches", "error_mismatches", "captures": {"written","dropped"},
+//         "recent_mismatches": [{...}],
 //         "breaker": { "state", "settings": {...}, "transitions": {"closed->open": n, ...} },
-//         "latency": { "<route>": {"count", "p50_ms", "p90_ms", "p99_ms", "sum_ms"} } } } }
+//         "latency": { "<route>": {"count", "p50_ms", "p90_ms", "p99_ms", "min_ms",
+//                                   "max_ms", "sum_ms", "buckets": [[le_ms, n], ...]} } } } }
 #pragma once
 
 #include <cstdint>
