@@ -4,6 +4,7 @@
 //                  [--config FILE] [--metrics-json FILE] [--max-input-mb N] [--max-image-mb N]
 //   imgkit status [--config FILE] [--json]
 //   imgkit parity CORPUS_DIR [--config FILE] [--json FILE] [--save-mismatches DIR]
+//   imgkit parity --replay CAPTURE_DIR [--config FILE] [--json FILE]
 //   imgkit --version
 //
 // Routing (legacy C++ or Rust, per component) comes from --config FILE, else
@@ -147,7 +148,13 @@ int main(int argc, char** argv) {
       "parity",
       "Run legacy and Rust on every PNM/PNG image under a directory and compare them; "
       "exit 1 if anything differs beyond tolerance");
-  parity_cmd->add_option("CORPUS_DIR", parity.corpus_dir, "directory of images")->required();
+  auto* corpus_option =
+      parity_cmd->add_option("CORPUS_DIR", parity.corpus_dir, "directory of images");
+  auto* replay_option = parity_cmd->add_option(
+      "--replay", parity.replay_dir,
+      "re-run every call captured on a mismatch (the *.capture files [switchyard] capture_dir "
+      "collects) instead of a corpus; exit 1 if any still disagrees");
+  corpus_option->excludes(replay_option);
   parity_cmd->add_option("--config", parity_config,
                          "switchyard config file (the tolerances to compare within)");
   parity_cmd->add_option("--json", parity.json, "also write the results as JSON");
@@ -165,7 +172,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*parity_cmd) {
-      start_routing(parity_config);  // tolerances come from the config
+      if (parity.corpus_dir.empty() && parity.replay_dir.empty()) {
+        throw imgkit::cli::UsageError("parity: give a CORPUS_DIR, or --replay CAPTURE_DIR");
+      }
+      start_routing(parity_config);  // tolerances (and any injected faults) from the config
       return imgkit::cli::run_parity(parity);
     }
     if (!format_name.empty()) process.format = imgkit::cli::parse_format(format_name);

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "imgkit/error.hpp"
 #include "imgkit/parity.hpp"
 #include "input_file.hpp"
 #include "staged_file.hpp"
+#include "switchyard/capture.hpp"
 #include "usage_error.hpp"
 
 namespace imgkit::cli {
@@ -97,7 +99,8 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-void print_table(const std::map<std::string, Tally>& tallies, std::size_t files) {
+void print_table(const std::map<std::string, Tally>& tallies, std::size_t inputs,
+                 const char* noun) {
   std::printf("%-15s %6s %8s %9s %10s %8s %10s %10s %8s\n", "component", "cases", "matches",
               "rejected", "mismatches", "max diff", "legacy ms", "rust ms", "speedup");
   for (const auto& [name, t] : tallies) {
@@ -113,9 +116,9 @@ void print_table(const std::map<std::string, Tally>& tallies, std::size_t files)
     }
   }
   std::printf(
-      "%zu files; 'rejected': both implementations rejected the input alike; times "
+      "%zu %s; 'rejected': both implementations rejected the input alike; times "
       "are medians per case\n",
-      files);
+      inputs, noun);
 }
 
 nlohmann::json to_json(const std::map<std::string, Tally>& tallies,
@@ -145,9 +148,65 @@ void save_input(const fs::path& input, const std::string& dir) {
   fs::copy_file(input, target, fs::copy_options::overwrite_existing);
 }
 
+// Every capture file under `dir`, in a stable order (their names start with the
+// component and the time).
+std::vector<fs::path> capture_files(const std::string& dir) {
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) throw UsageError(dir + ": not a directory");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == switchyard::kCaptureExtension) {
+      files.push_back(entry.path());
+    }
+  }
+  if (files.empty()) throw UsageError(dir + ": no capture files (*.capture)");
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// `imgkit parity --replay DIR`: each captured call run again both ways.
+int run_replay(const ParityOptions& options) {
+  const std::vector<fs::path> files = capture_files(options.replay_dir);
+  std::map<std::string, Tally> tallies;
+  nlohmann::json disagreements = nlohmann::json::array();
+  std::size_t unreadable = 0;
+  for (const fs::path& file : files) {
+    Case c;
+    try {
+      c = parity::replay_capture(file.string(), kMaxCorpusFileBytes);
+    } catch (const Error& e) {
+      ++unreadable;
+      std::cerr << "imgkit parity: cannot replay: " << e.what() << '\n';
+      continue;
+    }
+    tallies[c.component].add(c);
+    std::cout << file.filename().string() << ": " << c.component << ": "
+              << (c.agrees() ? "agrees now" : "reproduced") << " (" << to_string(c.verdict)
+              << (c.detail.empty() ? "" : ": " + c.detail) << ")\n";
+    if (c.agrees()) continue;
+    disagreements.push_back({{"file", file.string()},
+                             {"component", c.component},
+                             {"parameters", c.parameters},
+                             {"verdict", to_string(c.verdict)},
+                             {"max_difference", c.max_difference},
+                             {"detail", c.detail}});
+  }
+  print_table(tallies, files.size() - unreadable, "captures");
+  std::printf("%zu captures replayed: %zu reproduce a disagreement, %zu agree now%s\n",
+              files.size() - unreadable, disagreements.size(),
+              files.size() - unreadable - disagreements.size(),
+              unreadable ? (", " + std::to_string(unreadable) + " could not be read").c_str() : "");
+  if (!options.json.empty()) {
+    const std::string text = to_json(tallies, disagreements, files.size()).dump(2) + "\n";
+    write_atomically(options.json, std::vector<std::uint8_t>(text.begin(), text.end()));
+  }
+  return disagreements.empty() && unreadable == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int run_parity(const ParityOptions& options) {
+  if (!options.replay_dir.empty()) return run_replay(options);
   const std::vector<fs::path> files = corpus_files(options.corpus_dir);
   std::map<std::string, Tally> tallies;
   nlohmann::json disagreements = nlohmann::json::array();
@@ -174,7 +233,7 @@ int run_parity(const ParityOptions& options) {
       }
     }
   }
-  print_table(tallies, files.size());
+  print_table(tallies, files.size(), "files");
   if (!options.json.empty()) {
     const std::string text = to_json(tallies, disagreements, files.size()).dump(2) + "\n";
     write_atomically(options.json, std::vector<std::uint8_t>(text.begin(), text.end()));

@@ -28,6 +28,8 @@ std::string display_name(const std::string& path, const char* stream) {
 }
 
 std::vector<std::uint8_t> metrics_bytes() {
+  // Captures of this run's mismatches are written first, so that the report counts them.
+  imgkit::routing::router().flush_captures();
   const std::string json = switchyard::to_json(imgkit::routing::router().report()) + "\n";
   return {json.begin(), json.end()};
 }

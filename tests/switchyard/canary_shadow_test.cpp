@@ -361,5 +361,24 @@ TEST_F(CanaryShadowTest, CompareThrowingDuringHalfOpenGivesItsTrialCallBack) {
   EXPECT_EQ(router->breaker_state(kBlur), BreakerState::kClosed);
 }
 
+TEST_F(CanaryShadowTest, ShadowTimesEachImplementationOnItsOwnRoutesHistogram) {
+  auto router = make_router(shadow_config(1.0));
+  call_blur(*router, shifted(0));
+  const ComponentCounts counts = router->metrics().components()[kBlur];
+  const auto route = [](Route r) { return static_cast<std::size_t>(r); };
+  EXPECT_EQ(counts.calls[route(Route::kShadow)], 1u);
+  EXPECT_EQ(counts.calls[route(Route::kLegacy)], 0u) << "calls count the route taken";
+  EXPECT_EQ(counts.calls[route(Route::kRust)], 0u);
+  EXPECT_EQ(counts.latency[route(Route::kShadow)].count, 1u);
+  EXPECT_EQ(counts.latency[route(Route::kLegacy)].count, 1u) << "legacy's half, timed";
+  EXPECT_EQ(counts.latency[route(Route::kRust)].count, 1u) << "Rust's half, timed";
+
+  auto unsampled = make_router(shadow_config(0.0));
+  call_blur(*unsampled, shifted(0));
+  const ComponentCounts alone = unsampled->metrics().components()[kBlur];
+  EXPECT_EQ(alone.latency[route(Route::kLegacy)].count, 1u);
+  EXPECT_EQ(alone.latency[route(Route::kRust)].count, 0u) << "Rust did not run";
+}
+
 }  // namespace
 }  // namespace switchyard

@@ -116,6 +116,24 @@ TEST(ConfigDefaults, AnEmptyFileMeansTheDefaults) {
   EXPECT_TRUE(config.warnings.empty());
 }
 
+TEST(ConfigParse, ReadsTheCaptureSettings) {
+  const Config config = parse(R"(
+[switchyard]
+capture_dir = "/var/lib/imgkit/captures"
+capture_max_files = 7
+capture_max_mb = 3
+)");
+  EXPECT_EQ(config.capture.dir, "/var/lib/imgkit/captures");
+  EXPECT_EQ(config.capture.max_files, 7u);
+  EXPECT_EQ(config.capture.max_bytes, std::uint64_t{3} << 20);
+  EXPECT_TRUE(switchyard::default_config(test_catalog()).capture.dir.empty())
+      << "captures are off by default";
+  EXPECT_NE(config, switchyard::default_config(test_catalog()));
+  EXPECT_EQ(error_of("[switchyard]\ncapture_max_files = 0\n").key(),
+            "switchyard.capture_max_files");
+  EXPECT_EQ(error_of("[switchyard]\ncapture_dir = 5\n").key(), "switchyard.capture_dir");
+}
+
 TEST(ConfigParse, ReadsEveryKey) {
   const Config config = parse(R"(
 [switchyard]

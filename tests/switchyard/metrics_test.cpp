@@ -266,14 +266,19 @@ TEST(LatencyHistogram, QuantilesOfAKnownDistributionFallInTheRightBuckets) {
   EXPECT_LE(h.quantile(0.999), latency_bucket_bound(one_s));
 }
 
-TEST(LatencyHistogram, EmptyIsZeroAndBeyondTheLastBoundIsThatBound) {
+TEST(LatencyHistogram, EmptyIsZeroAndBeyondTheLastBoundIsTheObservedValue) {
   EXPECT_EQ(LatencyHistogram{}.quantile(0.5), Duration(0));
 
   Metrics metrics(1, 8);
   metrics.record_latency(kBlur, Route::kShadow, seconds(60));
   const LatencyHistogram h = metrics.components()[kBlur].latency[route_index(Route::kShadow)];
   EXPECT_EQ(h.buckets[kLatencyBucketCount - 1], 1u);
-  EXPECT_EQ(h.quantile(0.5), latency_bucket_bound(kLatencyBucketCount - 2));
+  // The +Inf bucket says nothing of how far past its lower bound a call went; the
+  // recorded extremes do.
+  EXPECT_EQ(h.quantile(0.5), seconds(60));
+  LatencyHistogram counts_only = h;
+  counts_only.min = counts_only.max = Duration(0);  // as summed from an older report
+  EXPECT_EQ(counts_only.quantile(0.5), latency_bucket_bound(kLatencyBucketCount - 2));
 }
 
 TEST(LatencyHistogram, LatencyIsRecordedPerRouteAndComponent) {
@@ -289,6 +294,41 @@ TEST(LatencyHistogram, LatencyIsRecordedPerRouteAndComponent) {
   EXPECT_EQ(legacy.buckets[latency_bucket_index(milliseconds(5))], 1u);
   EXPECT_EQ(counts[kPng].latency[route_index(Route::kRust)].count, 0u);
   EXPECT_EQ(counts[kBlur].latency[route_index(Route::kLegacy)].count, 0u);
+}
+
+TEST(LatencyHistogram, QuantilesStayWithinTheObservedMinAndMax) {
+  Metrics metrics(2, 8);
+  // One call of 69.7 ms: its bucket spans 65.5..92.7 ms, and interpolating inside it
+  // would report a p50 of 79 ms and a p99 of 92 ms, slower than any call made.
+  metrics.record_latency(kPng, Route::kRust, microseconds(69'700));
+  const LatencyHistogram one = metrics.components()[kPng].latency[route_index(Route::kRust)];
+  EXPECT_EQ(one.min, microseconds(69'700));
+  EXPECT_EQ(one.max, microseconds(69'700));
+  EXPECT_EQ(one.quantile(0.50), microseconds(69'700));
+  EXPECT_EQ(one.quantile(0.99), microseconds(69'700));
+
+  metrics.record_latency(kPng, Route::kRust, microseconds(70'000));
+  const LatencyHistogram two = metrics.components()[kPng].latency[route_index(Route::kRust)];
+  EXPECT_GE(two.quantile(0.01), microseconds(69'700));
+  EXPECT_LE(two.quantile(0.99), microseconds(70'000));
+}
+
+TEST(LatencyHistogram, MinAndMaxAreKeptAcrossThreadsAndMergeSums) {
+  Metrics metrics(2, 8);
+  metrics.record_latency(kPng, Route::kRust, milliseconds(4));
+  std::thread([&] { metrics.record_latency(kPng, Route::kRust, milliseconds(1)); }).join();
+  std::thread([&] { metrics.record_latency(kPng, Route::kRust, milliseconds(9)); }).join();
+  const LatencyHistogram h = metrics.components()[kPng].latency[route_index(Route::kRust)];
+  EXPECT_EQ(h.count, 3u);
+  EXPECT_EQ(h.min, milliseconds(1));
+  EXPECT_EQ(h.max, milliseconds(9));
+
+  LatencyHistogram summed = h;
+  summed.merge(h);
+  EXPECT_EQ(summed.count, 6u);
+  EXPECT_EQ(summed.sum, milliseconds(28));
+  EXPECT_EQ(summed.min, milliseconds(1));
+  EXPECT_EQ(summed.max, milliseconds(9));
 }
 
 }  // namespace

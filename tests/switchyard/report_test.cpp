@@ -200,8 +200,8 @@ TEST(ReportPrometheus, EachFamilyIsDescribedOnceBeforeItsSamples) {
     }
     EXPECT_EQ(described.count(name), 1u) << "sample before its # TYPE: " << line;
   }
-  EXPECT_EQ(described.size(), 11u);
-  EXPECT_EQ(occurrences(text, "# HELP "), 11u);
+  EXPECT_EQ(described.size(), 13u);
+  EXPECT_EQ(occurrences(text, "# HELP "), 13u);
 }
 
 TEST(ReportPrometheus, LabelValuesAreEscaped) {

@@ -1,11 +1,13 @@
 // The one routing shape every facade shares: a port's call goes through the
 // process-wide switchyard router, which picks legacy or Rust as the config says,
-// compares the two in shadow mode and judges a Rust call slow by the port's size of it.
+// compares the two in shadow mode and judges a Rust call slow by the port's size of it;
+// the call's input and arguments describe a mismatch and fill its capture file.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 
+#include "capture.hpp"
 #include "components.hpp"
 #include "imgkit/routing.hpp"
 #include "switchyard/router.hpp"
@@ -18,12 +20,10 @@ typename P::Answer route(const Input& input, const Args&... args) {
   return router().call<Answer>(
       id<P>(), [&] { return P::legacy(input, args...); }, [&] { return P::rust(input, args...); },
       [&](const Answer& legacy_answer, const Answer& rust_answer, std::uint32_t tolerance) {
-        std::optional<switchyard::MismatchRecord> record =
-            P::compare(legacy_answer, rust_answer, tolerance);
-        if (record) describe_input(*record, input);
-        return record;
+        return P::compare(legacy_answer, rust_answer, tolerance);
       },
-      [&](const Answer& rust_answer) { return P::pixels(input, rust_answer); });
+      [&](const Answer& rust_answer) { return P::pixels(input, rust_answer); },
+      PortCallInput<Input, Args...>(input, args...));
 }
 
 }  // namespace imgkit::routing

@@ -1,10 +1,15 @@
 #include "imgkit/parity.hpp"
 
 #include <exception>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
+#include "capture.hpp"
 #include "components.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/routing.hpp"
@@ -100,7 +105,72 @@ Case run_case(std::string parameters, const Input& input, const Args&... args) {
   return result;
 }
 
+// A port's parameter types, as its legacy call takes them (decayed), and its input's.
+template <class F>
+struct Signature;
+template <class R, class In, class... Args>
+struct Signature<R (*)(const In&, Args...)> {
+  using Parameters = std::tuple<std::decay_t<Args>...>;
+};
+
+// Reads P's parameters from a capture and runs the case on `input`.
+template <class P, class Input, class LegacyCall>
+Case replay_on(routing::CallReader& reader, const Input& input, LegacyCall /*legacy*/,
+               const std::string& label) {
+  typename Signature<LegacyCall>::Parameters parameters;
+  std::apply([&](auto&... each) { (reader.read(each), ...); }, parameters);
+  reader.finish();
+  return std::apply([&](const auto&... each) { return run_case<P>(label, input, each...); },
+                    parameters);
+}
+
+template <class P>
+Case replay_port(const switchyard::CaptureFile& file, const std::string& label) {
+  routing::CallReader reader(file);
+  if constexpr (P::reads == routing::Reads::kFile) {
+    return replay_on<P>(reader, reader.file(), &P::legacy, label);
+  } else {
+    const DecodedImage image = reader.image();
+    if constexpr (P::reads == routing::Reads::kImage) {
+      const Image* eight_bit = std::get_if<Image>(&image);
+      if (eight_bit == nullptr) {
+        throw Error(ErrorCategory::kMalformedData,
+                    "capture file: " + file.component + " takes an 8-bit image");
+      }
+      return replay_on<P>(reader, *eight_bit, &P::legacy, label);
+    } else {
+      return std::visit(
+          [&](const auto& raster) {
+            using SampleType = std::decay_t<decltype(*raster.data())>;
+            return replay_on<P>(reader, raster, &P::template legacy<SampleType>, label);
+          },
+          image);
+    }
+  }
+}
+
 }  // namespace
+
+Case replay_capture(const std::string& path, std::uint64_t max_bytes) {
+  switchyard::CaptureFile file;
+  try {
+    file = switchyard::read_capture(path, max_bytes);
+  } catch (const std::runtime_error& e) {
+    throw Error(ErrorCategory::kMalformedData, e.what());
+  }
+  std::optional<Case> result;
+  routing::for_each_component([&](auto port) {
+    using P = typename decltype(port)::type;
+    if (P::declaration.rust_port != switchyard::RustPort::kAvailable) return;
+    if (P::declaration.name != file.component) return;
+    result = replay_port<P>(file, std::filesystem::path(path).filename().string());
+  });
+  if (!result) {
+    throw Error(ErrorCategory::kMalformedData,
+                path + ": component '" + file.component + "' has no Rust port in this build");
+  }
+  return *result;
+}
 
 std::string_view to_string(Verdict verdict) noexcept {
   switch (verdict) {

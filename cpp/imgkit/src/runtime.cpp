@@ -1,10 +1,12 @@
 // The process-wide router behind the facades, and its reload thread.
 #include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "components.hpp"
+#include "imgkit/error.hpp"
 #include "imgkit/failpoints.hpp"
 #include "imgkit/routing.hpp"
 #include "imgkit/routing_testing.hpp"
@@ -36,6 +39,18 @@ struct Runtime {
     options.log = [](const std::string& line) {
       std::cerr << "imgkit: switchyard: " << line << '\n';
     };
+    // Error parity compares imgkit's error categories ("invalid_argument", ...).
+    options.error_category = [](const std::exception_ptr& error) -> std::string {
+      try {
+        std::rethrow_exception(error);
+      } catch (const Error& e) {
+        return std::string(to_string(e.category()));
+      } catch (const std::bad_alloc&) {
+        return "internal";
+      } catch (...) {
+        return "internal";
+      }
+    };
     return options;
   }
 
@@ -48,11 +63,15 @@ std::mutex g_start_mutex;
 // object's destructor, after this file's statics are gone.
 std::atomic<Runtime*> g_runtime{nullptr};
 
-// Stops the reload thread at exit, so it is not cut off halfway through a reload.
+// Stops the reload thread at exit, so it is not cut off halfway through a reload, and
+// writes the captures still queued (a run that ends on an error keeps its evidence).
 struct StopWatcherAtExit {
   ~StopWatcherAtExit() {
     const std::lock_guard lock(g_start_mutex);
-    if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) runtime->watcher.reset();
+    if (Runtime* runtime = g_runtime.load(std::memory_order_acquire)) {
+      runtime->watcher.reset();
+      runtime->router.flush_captures();
+    }
   }
 } g_stop_watcher_at_exit;
 

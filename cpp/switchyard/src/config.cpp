@@ -15,7 +15,8 @@ namespace {
 // What each table accepts, for "unknown key" messages. The if-chains in ConfigReader are
 // the acceptors; keep these lists in step with them.
 constexpr std::string_view kSectionNames = "switchyard, defaults, components, failpoints";
-constexpr std::string_view kSwitchyardKeys = "reload_interval_ms, mismatch_log";
+constexpr std::string_view kSwitchyardKeys =
+    "reload_interval_ms, mismatch_log, capture_dir, capture_max_files, capture_max_mb";
 constexpr std::string_view kComponentKeys =
     "mode, canary_percent, shadow_sample, tolerance, breaker";
 constexpr std::string_view kBreakerKeys =
@@ -269,6 +270,16 @@ void ConfigReader::read_switchyard(const toml::table& table, Config& config) con
       config.reload_interval = std::chrono::milliseconds(integer_at(node, dotted, 10, 3600000));
     } else if (name == "mismatch_log") {
       config.mismatch_log_size = static_cast<std::size_t>(integer_at(node, dotted, 1, 10000));
+    } else if (name == "capture_dir") {
+      config.capture.dir = as<std::string>(node, dotted, "a folder path").get();
+      if (config.capture.dir.find('\0') != std::string::npos) {
+        fail(node.source(), dotted, "must not contain a NUL character");
+      }
+    } else if (name == "capture_max_files") {
+      config.capture.max_files = static_cast<std::uint32_t>(integer_at(node, dotted, 1, 1000000));
+    } else if (name == "capture_max_mb") {
+      config.capture.max_bytes = static_cast<std::uint64_t>(integer_at(node, dotted, 1, 1 << 20))
+                                 << 20;
     } else {
       fail(key.source(), dotted,
            "unknown key '" + name + "'; expected one of " + std::string(kSwitchyardKeys));
@@ -472,7 +483,7 @@ bool operator==(const ComponentSettings& a, const ComponentSettings& b) noexcept
 
 bool operator==(const Config& a, const Config& b) noexcept {
   return a.reload_interval == b.reload_interval && a.mismatch_log_size == b.mismatch_log_size &&
-         a.components == b.components && a.failpoints == b.failpoints &&
+         a.capture == b.capture && a.components == b.components && a.failpoints == b.failpoints &&
          a.program_settings == b.program_settings;
 }
 

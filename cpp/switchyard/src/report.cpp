@@ -9,14 +9,7 @@
 #include <utility>
 
 namespace switchyard {
-namespace {
 
-// Ordered, so the keys come out in the order report.hpp and README.md document them.
-using Json = nlohmann::ordered_json;
-
-double milliseconds(Duration duration) { return static_cast<double>(duration.count()) / 1e6; }
-
-// "2024-05-01T12:34:56.789Z".
 std::string iso8601_utc(std::chrono::system_clock::time_point when) {
   using std::chrono::milliseconds;
   const auto since_epoch = std::chrono::floor<milliseconds>(when.time_since_epoch());
@@ -30,6 +23,13 @@ std::string iso8601_utc(std::chrono::system_clock::time_point when) {
   std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
   return text;
 }
+
+namespace {
+
+// Ordered, so the keys come out in the order report.hpp and README.md document them.
+using Json = nlohmann::ordered_json;
+
+double milliseconds(Duration duration) { return static_cast<double>(duration.count()) / 1e6; }
 
 Json mismatch_json(const MismatchRecord& record) {
   return Json{{"kind", to_string(record.kind)},

@@ -57,6 +57,7 @@ Router::Router(Catalog catalog, Config config, RouterOptions options)
       force_legacy_(options.force_legacy),
       owns_failpoints_(options.owns_failpoints),
       log_(std::move(options.log)),
+      error_category_(std::move(options.error_category)),
       metrics_(catalog_.size(), config.mismatch_log_size),
       fallback_logged_(
           std::make_unique<std::array<std::atomic<bool>, kFallbackCauseCount>[]>(catalog_.size())),
@@ -69,6 +70,7 @@ Router::Router(Catalog catalog, Config config, RouterOptions options)
                                 std::to_string(config.components.size()) +
                                 " components, the catalog " + std::to_string(catalog_.size()));
   }
+  captures_ = std::make_unique<CaptureWriter>(metrics_, log_);
   breakers_.reserve(catalog_.size());
   for (ComponentId id = 0; id < catalog_.size(); ++id) {
     breakers_.push_back(std::make_unique<CircuitBreaker>(
@@ -205,6 +207,69 @@ void Router::count_fallback(ComponentId id, Mode mode, Route route, FallbackCaus
          std::string(to_string(cause)) + "): " + message +
          " [further ones are counted, not logged]");
   }
+}
+
+std::string Router::category_of(const std::exception_ptr& error) const {
+  if (!error_category_ || !error) return "error";
+  try {
+    return error_category_(error);
+  } catch (...) {
+    return "error";
+  }
+}
+
+namespace {
+
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "an exception that is not a std::exception";
+}
+
+}  // namespace
+
+std::optional<MismatchRecord> Router::compare_rejections(ComponentId id, Mode mode, Route route,
+                                                         const std::exception_ptr& legacy_error,
+                                                         const RustError* rust_error) {
+  const std::string legacy_category = category_of(legacy_error);
+  std::string rust_category = "answered";
+  std::string rust_said = "answered it";
+  if (rust_error != nullptr) {
+    switch (rust_error->kind) {
+      case RustFailure::kInputError:
+        rust_category = rust_error->caller_error ? category_of(rust_error->caller_error) : "error";
+        rust_said =
+            "rejected it as " + rust_category + ": " +
+            (rust_error->caller_error ? message_of(rust_error->caller_error) : rust_error->message);
+        break;
+      case RustFailure::kError:
+      case RustFailure::kPanic: {
+        const bool panic = rust_error->kind == RustFailure::kPanic;
+        rust_category = panic ? "panic" : "failed";
+        rust_said = std::string(panic ? "panicked" : "failed") + ": " + rust_error->message;
+        // A Rust failure on the shadow route is a fallback there, as on an input legacy
+        // accepts; on canary's legacy route nobody waited for Rust.
+        if (route == Route::kShadow) {
+          count_fallback(id, mode, route, panic ? FallbackCause::kPanic : FallbackCause::kError,
+                         rust_error->message);
+        }
+        break;
+      }
+    }
+  }
+  if (rust_category == legacy_category) return std::nullopt;
+  MismatchRecord record;
+  record.kind = MismatchKind::kError;
+  record.legacy_error = legacy_category;
+  record.rust_error = rust_category;
+  record.detail = "legacy rejected the input as " + legacy_category + " (" +
+                  message_of(legacy_error) + "); Rust " + rust_said;
+  record.when = std::chrono::system_clock::now();
+  return record;
 }
 
 void Router::count_slow_call(ComponentId id, Duration elapsed, Duration limit) {

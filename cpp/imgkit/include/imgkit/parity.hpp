@@ -52,4 +52,10 @@ struct Case {
 // runs by (imgkit::routing::router()).
 std::vector<Case> run_file(const std::vector<std::uint8_t>& file, FileFormat format);
 
+// A call the router captured on a mismatch ([switchyard] capture_dir; the format is in
+// switchyard/capture.hpp) run again both ways, with exactly its input and parameters:
+// the case it makes now. imgkit::Error (malformed_data) naming the file when it is not a
+// capture of a component with a Rust port, or larger than `max_bytes`.
+Case replay_capture(const std::string& path, std::uint64_t max_bytes);
+
 }  // namespace imgkit::parity

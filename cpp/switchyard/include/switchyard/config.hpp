@@ -90,10 +90,23 @@ struct ComponentSettings {
   }
 };
 
+// Where the inputs of mismatching calls are kept (switchyard/capture.hpp). Off when `dir`
+// is empty.
+struct CaptureSettings {
+  std::string dir;                                     // capture_dir (relative: to the working dir)
+  std::uint32_t max_files = 100;                       // capture_max_files: files in the folder
+  std::uint64_t max_bytes = std::uint64_t{256} << 20;  // capture_max_mb: bytes in the folder
+
+  friend bool operator==(const CaptureSettings& a, const CaptureSettings& b) noexcept {
+    return a.dir == b.dir && a.max_files == b.max_files && a.max_bytes == b.max_bytes;
+  }
+};
+
 struct Config {
   std::string source;  // the file it came from, or "<defaults>"
   std::chrono::milliseconds reload_interval{500};
   std::size_t mismatch_log_size = 64;  // how many recent mismatches are kept per component
+  CaptureSettings capture;
   // One entry per catalog component, indexed by ComponentId.
   std::vector<ComponentSettings> components;
   // The [failpoints] table: faults to inject while this config is in force, applied

@@ -110,6 +110,9 @@ struct ComponentCounts {
   // full, over its size cap, unwritable, or the writer's queue full).
   std::uint64_t captures_written = 0;
   std::uint64_t captures_dropped = 0;
+  // By route. kShadow times whole shadow calls; kLegacy and kRust time each
+  // implementation's own work: its route's calls and its half of each shadow call (so
+  // a histogram's count may exceed its route's calls).
   std::array<LatencyHistogram, kRouteCount> latency{};
   // transitions[from][to], indexed by BreakerState.
   std::array<std::array<std::uint64_t, kBreakerStateCount>, kBreakerStateCount> transitions{};

@@ -19,6 +19,7 @@
 //                                   "max_ms", "sum_ms", "buckets": [[le_ms, n], ...]} } } } }
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -56,6 +57,9 @@ struct Report {
 };
 
 std::string to_prometheus(const Report& report);
+
+// "2024-05-01T12:34:56.789Z": how reports and capture files write a time.
+std::string iso8601_utc(std::chrono::system_clock::time_point when);
 std::string to_json(const Report& report, int indent = 2);
 
 }  // namespace switchyard

@@ -33,6 +33,18 @@
 // An input error (RustFailure::kInputError: the caller's bad argument) is not a Rust
 // failure: legacy is asked, so the caller gets exactly legacy's error.
 //
+// Error parity: an input legacy rejects is evidence too. In shadow mode, and on canary's
+// legacy route, a sampled call that legacy rejects also runs Rust on the same input; in
+// rust mode an input both reject has both errors at hand. When Rust answers what legacy
+// rejected, or rejects it with another error category (RouterOptions::error_category),
+// the call is an error mismatch (ComponentCounts::error_mismatches, recorded like a value
+// mismatch); the caller still gets legacy's error.
+//
+// Captures: with [switchyard] capture_dir set, the input of every mismatching call (value
+// or error) is written to that folder (switchyard/capture.hpp), as the facade describes
+// it through the call's CallInput (below), off the call path and within the folder's
+// bounds.
+//
 // The failpoint switchyard::rust_call fires on the C++ side of every Rust call the router
 // makes, inside the window it times: `return(msg)` fails the call as a Rust error would,
 // `panic` throws there (an exception around the Rust call: legacy answers), and
@@ -58,6 +70,7 @@
 #include <vector>
 
 #include "switchyard/breaker.hpp"
+#include "switchyard/capture.hpp"
 #include "switchyard/catalog.hpp"
 #include "switchyard/clock.hpp"
 #include "switchyard/config.hpp"
@@ -90,6 +103,21 @@ struct RustError {
 template <class T>
 using RustResult = std::variant<T, RustError>;
 
+// What a facade tells the router of a call's input, passed as call()'s last argument: an
+// object with
+//   void describe(MismatchRecord&) const;   // fills the input's digest and shape
+//   std::optional<CapturedCall> capture(std::uint64_t max_payload_bytes) const;
+//                                          // the call for a capture file; nullopt when
+//                                          // its input is larger than max_payload_bytes
+// A call without one (the five-argument call()) is described by its comparator alone and
+// cannot be captured.
+struct NoCallInput {
+  void describe(MismatchRecord& /*record*/) const noexcept {}
+  std::optional<CapturedCall> capture(std::uint64_t /*max_payload_bytes*/) const {
+    return std::nullopt;
+  }
+};
+
 // The failpoint switchyard::rust_call (see above).
 extern const Failpoint kRustCallFailpoint;
 
@@ -112,6 +140,10 @@ struct RouterOptions {
   // published (switchyard::failpoints::set_config_layer). Only the program's one main
   // router should; tests of routing alone leave it off.
   bool owns_failpoints = false;
+  // Names the category of a caller's error: an exception legacy threw, or a Rust input
+  // error's RustError::caller_error. Error parity compares these names. nullptr: every
+  // exception is "error" (then only answering what legacy rejects is a mismatch).
+  std::function<std::string(const std::exception_ptr&)> error_category;
 };
 
 class Router {
@@ -136,6 +168,8 @@ class Router {
 
   Metrics& metrics() noexcept { return metrics_; }
   Report report() const;
+  // Blocks until every queued capture is written or dropped (a program about to exit).
+  void flush_captures() { captures_->flush(); }
 
   // The calling thread's last decision (component, mode, route, fallback).
   static Decision last_decision() noexcept { return tls_last_decision_; }
@@ -146,7 +180,13 @@ class Router {
   // the call's size for the slow-call limit, the pixels it reads plus those it writes
   // (asked only of a Rust answer that took longer than slow_call_ms; must not throw).
   template <class T, class Legacy, class Rust, class Compare, class Pixels>
-  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels);
+  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels) {
+    return call<T>(id, legacy, rust, compare, pixels, NoCallInput{});
+  }
+  // The same, with the call's input described for mismatch records and captures.
+  template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
+  T call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels,
+         const Input& input);
 
   // Routes a call of a component with no Rust port: always legacy, still counted.
   template <class T, class Legacy>
@@ -183,6 +223,24 @@ class Router {
   }
   void count_fallback(ComponentId id, Mode mode, Route route, FallbackCause cause,
                       const std::string& message);
+  std::string category_of(const std::exception_ptr& error) const;
+  // Legacy rejected an input (legacy_error) and Rust answered it (rust_error nullptr) or
+  // failed on it: the error mismatch, if the two do not agree. A Rust failure that is not
+  // an input error is counted as a fallback of `route` as well.
+  std::optional<MismatchRecord> compare_rejections(ComponentId id, Mode mode, Route route,
+                                                   const std::exception_ptr& legacy_error,
+                                                   const RustError* rust_error);
+  // Counts a mismatch and keeps it, capturing the call's input when capture_dir is set.
+  template <class Input>
+  void keep_mismatch(ComponentId id, const Input& input, MismatchRecord record) noexcept;
+  // Legacy's answer; when legacy rejects the input, a sampled call asks Rust too (error
+  // parity) before legacy's error reaches the caller.
+  template <class T, class Legacy, class Rust, class Input>
+  T legacy_checked(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                   const Input& input);
+  template <class T, class Rust, class Input>
+  void check_rejection(ComponentId id, const RoutePlan& plan, Rust& rust, const Input& input,
+                       const std::exception_ptr& legacy_error) noexcept;
   // Counts a Rust call slower than `limit` (after note(): it marks the decision slow).
   void count_slow_call(ComponentId id, Duration elapsed, Duration limit);
   Duration since(TimePoint start) const noexcept { return clock_->now() - start; }
@@ -219,16 +277,17 @@ class Router {
 
   template <class T, class Legacy>
   T run_legacy(ComponentId id, Mode mode, Legacy& legacy);
-  template <class T, class Legacy, class Rust, class Compare, class Pixels>
+  template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
   [[gnu::noinline]] T run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                                 Compare& compare, Pixels& pixels);
+                                 Compare& compare, Pixels& pixels, const Input& input);
   template <class T, class Legacy>
   [[gnu::noinline]] T timed_legacy(ComponentId id, Legacy& legacy);
-  template <class T, class Legacy, class Rust, class Pixels>
-  T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Pixels& pixels);
-  template <class T, class Legacy, class Rust, class Compare, class Pixels>
+  template <class T, class Legacy, class Rust, class Pixels, class Input>
+  T run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Pixels& pixels,
+             const Input& input);
+  template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
   T run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust, Compare& compare,
-               Pixels& pixels);
+               Pixels& pixels, const Input& input);
 
   static inline thread_local Decision tls_last_decision_{};
 
@@ -237,7 +296,9 @@ class Router {
   const bool force_legacy_;
   const bool owns_failpoints_;
   std::function<void(const std::string&)> log_;
+  std::function<std::string(const std::exception_ptr&)> error_category_;
   Metrics metrics_;
+  std::unique_ptr<CaptureWriter> captures_;
   std::vector<std::unique_ptr<CircuitBreaker>> breakers_;  // by ComponentId
   // The first fallback of each (component, cause) and the first slow call of each
   // component are logged with their message; later ones are only counted, so a failing
@@ -258,31 +319,93 @@ class Router {
 
 // ---------------------------------------------------------------------------------------
 
-template <class T, class Legacy, class Rust, class Compare, class Pixels>
-T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels) {
+template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
+T Router::call(ComponentId id, Legacy&& legacy, Rust&& rust, Compare&& compare, Pixels&& pixels,
+               const Input& input) {
   const RoutePlan& plan = current().plans[id];
   // Legacy first and alone: the route most calls take costs one compare.
   if (__builtin_expect(plan.mode == Mode::kLegacy, 1)) {
     return run_legacy<T>(id, Mode::kLegacy, legacy);
   }
-  return run_routed<T>(id, plan, legacy, rust, compare, pixels);
+  return run_routed<T>(id, plan, legacy, rust, compare, pixels, input);
 }
 
-template <class T, class Legacy, class Rust, class Compare, class Pixels>
+template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
 T Router::run_routed(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                     Compare& compare, Pixels& pixels) {
+                     Compare& compare, Pixels& pixels, const Input& input) {
   switch (plan.mode) {
     case Mode::kShadow:
-      return run_shadow<T>(id, plan, legacy, rust, compare, pixels);
-    case Mode::kCanary:
-      if (takes_canary(plan)) return run_rust<T>(id, plan, legacy, rust, pixels);
-      return run_legacy<T>(id, Mode::kCanary, legacy);
+      return run_shadow<T>(id, plan, legacy, rust, compare, pixels, input);
+    case Mode::kCanary: {
+      if (takes_canary(plan)) return run_rust<T>(id, plan, legacy, rust, pixels, input);
+      auto checked = [&]() -> T { return legacy_checked<T>(id, plan, legacy, rust, input); };
+      return run_legacy<T>(id, Mode::kCanary, checked);
+    }
     case Mode::kRust:
-      return run_rust<T>(id, plan, legacy, rust, pixels);
+      return run_rust<T>(id, plan, legacy, rust, pixels, input);
     case Mode::kLegacy:
       break;
   }
   return run_legacy<T>(id, plan.mode, legacy);
+}
+
+template <class T, class Legacy, class Rust, class Input>
+T Router::legacy_checked(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
+                         const Input& input) {
+  try {
+    return legacy();
+  } catch (...) {
+    check_rejection<T>(id, plan, rust, input, std::current_exception());
+    throw;
+  }
+}
+
+template <class T, class Rust, class Input>
+void Router::check_rejection(ComponentId id, const RoutePlan& plan, Rust& rust, const Input& input,
+                             const std::exception_ptr& legacy_error) noexcept {
+  if (!takes_shadow_sample(plan)) return;
+  try {
+    CircuitBreaker& breaker = *breakers_[id];
+    if (!breaker.try_acquire()) return;
+    std::string exception;
+    std::optional<RustResult<T>> attempted = attempt(
+        breaker, [&] { return call_rust<T>(rust); }, exception);
+    if (!attempted) return;  // the facade's own exception: nothing learnt of Rust
+    const RustError* error = std::get_if<RustError>(&*attempted);
+    const Route route = plan.mode == Mode::kShadow ? Route::kShadow : Route::kLegacy;
+    std::optional<MismatchRecord> mismatch =
+        compare_rejections(id, plan.mode, route, legacy_error, error);
+    const bool rust_failed = error != nullptr && error->kind != RustFailure::kInputError;
+    breaker.record(
+        CallResult{rust_failed || (mismatch.has_value() && plan.mismatch_is_failure), false});
+    if (mismatch) {
+      input.describe(*mismatch);
+      keep_mismatch(id, input, std::move(*mismatch));
+    }
+  } catch (...) {
+    // Error parity is evidence gathering: it never changes what the caller gets.
+  }
+}
+
+template <class Input>
+void Router::keep_mismatch(ComponentId id, const Input& input, MismatchRecord record) noexcept {
+  try {
+    const CaptureSettings& settings = current().config.capture;
+    if (!settings.dir.empty()) {
+      std::optional<CapturedCall> call = input.capture(CaptureWriter::payload_limit(settings));
+      std::optional<std::string> name;
+      if (call)
+        name = captures_->submit(id, catalog_.info(id).name, settings, record, std::move(*call));
+      if (!call) captures_->drop(id);
+      if (name) record.capture = std::move(*name);
+    }
+  } catch (...) {
+    captures_->drop(id);  // e.g. no memory for the copy: the capture is lost, not the call
+  }
+  try {
+    metrics_.record_mismatch(id, std::move(record));
+  } catch (...) {
+  }
 }
 
 template <class T, class Legacy>
@@ -305,9 +428,9 @@ T Router::timed_legacy(ComponentId id, Legacy& legacy) {
   return answer;
 }
 
-template <class T, class Legacy, class Rust, class Pixels>
+template <class T, class Legacy, class Rust, class Pixels, class Input>
 T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                   Pixels& pixels) {
+                   Pixels& pixels, const Input& input) {
   const TimePoint start = clock_->now();
   metrics_.count_call(id, Route::kRust);
   note(id, plan.mode, Route::kRust);
@@ -351,6 +474,15 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
       legacy_answer.emplace(legacy());
     } catch (...) {
       breaker.release();
+      // Both rejected it: in the same category, or an error mismatch.
+      try {
+        if (std::optional<MismatchRecord> mismatch =
+                compare_rejections(id, plan.mode, Route::kRust, std::current_exception(), &error)) {
+          input.describe(*mismatch);
+          keep_mismatch(id, input, std::move(*mismatch));
+        }
+      } catch (...) {
+      }
       if (error.caller_error) std::rethrow_exception(error.caller_error);
       throw;
     }
@@ -366,13 +498,17 @@ T Router::run_rust(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& 
       error.message);
 }
 
-template <class T, class Legacy, class Rust, class Compare, class Pixels>
+template <class T, class Legacy, class Rust, class Compare, class Pixels, class Input>
 T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust& rust,
-                     Compare& compare, Pixels& pixels) {
+                     Compare& compare, Pixels& pixels, const Input& input) {
   const TimePoint start = clock_->now();
   metrics_.count_call(id, Route::kShadow);
   note(id, Mode::kShadow, Route::kShadow);
-  T answer = legacy();
+  T answer = legacy_checked<T>(id, plan, legacy, rust, input);
+  // Each side's own time goes to its route's histogram too (not its call count): the
+  // live speed-up of Rust over legacy is measured while legacy still answers.
+  const TimePoint legacy_end = clock_->now();
+  metrics_.record_latency(id, Route::kLegacy, legacy_end - start);
   auto answered = [&]() -> T {
     metrics_.record_latency(id, Route::kShadow, since(start));
     return std::move(answer);
@@ -396,6 +532,7 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
   RustResult<T>& result = *attempted;
   if (auto* rust_answer = std::get_if<T>(&result)) {
     const Duration rust_elapsed = since(rust_start);
+    metrics_.record_latency(id, Route::kRust, rust_elapsed);
     const std::optional<Duration> limit =
         plan.slow_call.exceeded(rust_elapsed, [&] { return pixels(std::as_const(*rust_answer)); });
     std::optional<std::optional<MismatchRecord>> compared = attempt(
@@ -409,10 +546,11 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
     breaker.record(CallResult{mismatch.has_value() && plan.mismatch_is_failure, limit.has_value()});
     if (mismatch) {
       mismatch->when = std::chrono::system_clock::now();
+      input.describe(*mismatch);
       const std::string message = "output differs from legacy's by up to " +
                                   std::to_string(mismatch->max_difference) + " (input " +
                                   mismatch->input_digest + ")";
-      metrics_.record_mismatch(id, std::move(*mismatch));
+      keep_mismatch(id, input, std::move(*mismatch));
       count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kMismatch, message);
     }
     if (limit) count_slow_call(id, rust_elapsed, *limit);
