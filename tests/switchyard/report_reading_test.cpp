@@ -45,7 +45,7 @@ Report run(Mode mode, std::uint64_t scale) {
   blur.settings.requested_mode = mode;
   blur.settings.canary_percent = 12.5;
   blur.settings.tolerance = 1;
-  blur.settings.breaker.window = 50 * scale;
+  blur.settings.breaker.window = static_cast<std::uint32_t>(50 * scale);
   blur.breaker_state = scale == 1 ? BreakerState::kClosed : BreakerState::kHalfOpen;
   ComponentCounts& counts = blur.counts;
   counts.calls = {10 * scale, 20 * scale, 30 * scale};
@@ -97,8 +97,8 @@ TEST(ReportFromJson, ReadsBackEverythingToJsonWrote) {
 }
 
 TEST(ReportFromJson, KeysANewerWriterAddedMayBeMissing) {
-  nlohmann::json json = nlohmann::json::parse(to_json(run(Mode::kShadow, 1)));
-  nlohmann::json& blur = json["components"]["gaussian_blur"];
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(to_json(run(Mode::kShadow, 1)));
+  nlohmann::ordered_json& blur = json["components"]["gaussian_blur"];
   blur.erase("error_mismatches");
   blur.erase("captures");
   blur.erase("slow_calls");
@@ -130,33 +130,36 @@ TEST(ReportFromJson, TextThatIsNotJsonNamesTheFile) {
 TEST(ReportFromJson, WrongShapesNameTheKey) {
   EXPECT_EQ(error_of("[]"), "runs/a.json: (the document): expected an object, got array");
   EXPECT_EQ(error_of("{}"), "runs/a.json: components: missing");
-  nlohmann::json json = nlohmann::json::parse(to_json(run(Mode::kShadow, 1)));
-  const auto with = [&](const std::function<void(nlohmann::json&)>& edit) {
-    nlohmann::json copy = json;
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(to_json(run(Mode::kShadow, 1)));
+  const auto with = [&](const std::function<void(nlohmann::ordered_json&)>& edit) {
+    nlohmann::ordered_json copy = json;
     edit(copy["components"]["gaussian_blur"]);
     return error_of(copy.dump());
   };
-  EXPECT_EQ(with([](nlohmann::json& c) { c["calls"]["rust"] = "many"; }),
+  EXPECT_EQ(with([](nlohmann::ordered_json& c) { c["calls"]["rust"] = "many"; }),
             "runs/a.json: components.gaussian_blur.calls.rust: expected a count (a whole "
             "number), got string");
-  EXPECT_EQ(with([](nlohmann::json& c) { c["mismatches"] = -1; }),
+  EXPECT_EQ(with([](nlohmann::ordered_json& c) { c["mismatches"] = -1; }),
             "runs/a.json: components.gaussian_blur.mismatches: must not be negative, got -1");
-  EXPECT_EQ(with([](nlohmann::json& c) { c.erase("mode"); }),
+  EXPECT_EQ(with([](nlohmann::ordered_json& c) { c.erase("mode"); }),
             "runs/a.json: components.gaussian_blur.mode: missing");
-  EXPECT_EQ(with([](nlohmann::json& c) { c["mode"] = "turbo"; }),
+  EXPECT_EQ(with([](nlohmann::ordered_json& c) { c["mode"] = "turbo"; }),
             "runs/a.json: components.gaussian_blur.mode: unknown mode \"turbo\"; expected "
             "legacy, shadow, canary or rust");
-  EXPECT_EQ(with([](nlohmann::json& c) { c["fallbacks"].erase("panic"); }),
+  EXPECT_EQ(with([](nlohmann::ordered_json& c) { c["fallbacks"].erase("panic"); }),
             "runs/a.json: components.gaussian_blur.fallbacks.panic: missing");
-  EXPECT_THAT(with([](nlohmann::json& c) { c["latency"]["rust"]["buckets"][0][0] = 0.5; }),
+  EXPECT_THAT(with([](nlohmann::ordered_json& c) { c["latency"]["rust"]["buckets"][0][0] = 0.5; }),
               HasSubstr("components.gaussian_blur.latency.rust.buckets.0: upper bound 0.5 ms "
                         "is not one of switchyard's latency bucket bounds"));
-  EXPECT_THAT(with([](nlohmann::json& c) { c["latency"]["fast"] = nlohmann::json::object(); }),
+  EXPECT_THAT(with([](nlohmann::ordered_json& c) {
+                c["latency"]["fast"] = nlohmann::ordered_json::object();
+              }),
               HasSubstr("components.gaussian_blur.latency.fast: unknown route"));
-  EXPECT_THAT(with([](nlohmann::json& c) { c["breaker"]["transitions"]["closed->ajar"] = 1; }),
-              HasSubstr("components.gaussian_blur.breaker.transitions.closed->ajar: not a "
-                        "transition"));
-  EXPECT_THAT(with([](nlohmann::json& c) { c["breaker"]["state"] = 3; }),
+  EXPECT_THAT(
+      with([](nlohmann::ordered_json& c) { c["breaker"]["transitions"]["closed->ajar"] = 1; }),
+      HasSubstr("components.gaussian_blur.breaker.transitions.closed->ajar: not a "
+                "transition"));
+  EXPECT_THAT(with([](nlohmann::ordered_json& c) { c["breaker"]["state"] = 3; }),
               HasSubstr("components.gaussian_blur.breaker.state: expected a string, got number"));
 }
 

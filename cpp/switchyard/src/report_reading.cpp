@@ -15,7 +15,8 @@
 namespace switchyard {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered: components come back in the order the file lists them (the catalog order).
+using Json = nlohmann::ordered_json;
 
 std::string join(const std::string& prefix, std::string_view name) {
   return prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
