@@ -67,8 +67,9 @@ void write_evidence(std::ostringstream& out, const ReportView& view) {
     pad(out, std::to_string(counts.calls[static_cast<std::size_t>(Route::kRust)]), widths[9]);
     out << component.rust_failures << '\n';
   }
-  out << "(opens: breaker transitions into open; shadow, rust: calls on that route; captured: "
-         "mismatching inputs written; fallbacks: error + panic + breaker_open)\n";
+  out << "(opens: breaker transitions into open; shadow, rust: calls on that route; value mm, "
+         "error mm: mismatches;\n captured: mismatching inputs written; fallbacks: error + panic "
+         "+ breaker_open)\n";
 }
 
 void write_latency(std::ostringstream& out, const ReportView& view) {

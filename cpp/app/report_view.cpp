@@ -35,11 +35,12 @@ void set_speedup(ComponentView& view) {
   }
   if (shadow.timed != 0 && rust.timed == 0) {
     view.speedup_note = "not measured: the shadow route times legacy and Rust together";
-  } else if (legacy.timed == 0 && rust.timed == 0) {
-    view.speedup_note = "no timed calls";
+  } else if (rust.calls == 0) {
+    view.speedup_note = "Rust not called";
+  } else if (legacy.calls == 0) {
+    view.speedup_note = "legacy not called";
   } else {
-    view.speedup_note =
-        rust.timed == 0 ? "not measured: Rust not timed" : "not measured: legacy not timed";
+    view.speedup_note = rust.timed == 0 ? "Rust not timed" : "legacy not timed";
   }
 }
 
