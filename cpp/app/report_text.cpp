@@ -35,8 +35,13 @@ void write_header(std::ostringstream& out, const ReportView& view) {
   if (view.sources.empty()) {
     out << "evidence: this process's own calls (no --metrics-json files given)\n";
   } else {
+    // A week of runs is hundreds of files: name a few, the JSON lists them all.
+    constexpr std::size_t kNamed = 3;
     out << "evidence: " << view.sources.size() << " metrics file(s) summed:";
-    for (const std::string& source : view.sources) out << ' ' << source;
+    for (std::size_t i = 0; i < view.sources.size() && i < kNamed; ++i) {
+      out << ' ' << view.sources[i];
+    }
+    if (view.sources.size() > kNamed) out << " and " << view.sources.size() - kNamed << " more";
     out << '\n';
   }
   if (view.report.force_legacy)
@@ -47,9 +52,9 @@ void write_header(std::ostringstream& out, const ReportView& view) {
 
 void write_evidence(std::ostringstream& out, const ReportView& view) {
   out << "\nParity and health\n";
-  const std::size_t widths[] = {16, 8, 5, 10, 6, 8, 8, 9, 9, 8, 0};
-  const char* headers[] = {"component", "mode",      "rust",     "breaker", "opens",    "shadow",
-                           "value mm.", "error mm.", "captured", "rust",    "fallbacks"};
+  const std::size_t widths[] = {16, 8, 6, 11, 7, 8, 10, 10, 10, 8, 0};
+  const char* headers[] = {"component", "mode",     "rust",     "breaker", "opens",    "shadow",
+                           "value mm",  "error mm", "captured", "rust",    "fallbacks"};
   for (std::size_t i = 0; i < std::size(headers); ++i) pad(out, headers[i], widths[i]);
   out << '\n';
   for (const ComponentView& component : view.components) {
@@ -67,9 +72,9 @@ void write_evidence(std::ostringstream& out, const ReportView& view) {
     pad(out, std::to_string(counts.calls[static_cast<std::size_t>(Route::kRust)]), widths[9]);
     out << component.rust_failures << '\n';
   }
-  out << "(opens: breaker transitions into open; shadow, rust: calls on that route; value mm, "
-         "error mm: mismatches;\n captured: mismatching inputs written; fallbacks: error + panic "
-         "+ breaker_open)\n";
+  out << "(opens: breaker transitions into open; shadow, rust: calls on that route; value mm,\n"
+         " error mm: mismatches; captured: mismatching inputs written; fallbacks: error + panic\n"
+         " + breaker_open)\n";
 }
 
 void write_latency(std::ostringstream& out, const ReportView& view) {
