@@ -266,8 +266,10 @@ std::string latency_chart(const ComponentView& component) {
   // A label every few buckets: the bounds grow by sqrt(2), so every other one is a doubling.
   const std::size_t step = std::max<std::size_t>(2, (last - first + 1) / 8 * 2);
   for (std::size_t b = first; b <= last && b + 1 < switchyard::kLatencyBucketCount; b += step) {
-    out += text_at(kLeft + slot * (static_cast<double>(b - first) + 1), kTop + kPlotHeight + 16,
-                   duration_label(switchyard::latency_bucket_bound(b)), "middle");
+    const double x = kLeft + slot * (static_cast<double>(b - first) + 1);
+    if (x > kChartWidth - 30) break;  // a label centred there would be cut at the edge
+    out += text_at(x, kTop + kPlotHeight + 16, duration_label(switchyard::latency_bucket_bound(b)),
+                   "middle");
   }
   out += legend(entries, 164);
   return out + "</svg>\n";
