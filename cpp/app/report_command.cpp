@@ -113,6 +113,12 @@ std::string format_report_json(const ReportView& view) {
 
 int run_report(const ReportOptions& options, const switchyard::Report& current,
                const switchyard::PromotionRules& rules, const std::string& rules_source) {
+  for (const std::string& path : options.metrics_files) {
+    // Checked before anything is written: the page would replace the evidence it shows.
+    if (!options.html.empty() && same_file(options.html, path)) {
+      throw UsageError("--html " + options.html + " names the metrics file " + path);
+    }
+  }
   switchyard::Report report = current;
   if (!options.metrics_files.empty()) {
     std::vector<switchyard::Report> runs;

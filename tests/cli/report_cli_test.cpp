@@ -176,6 +176,16 @@ TEST_F(ReportCliTest, HtmlIsOneSelfContainedPageWithCharts) {
   EXPECT_THAT(html, Not(HasSubstr("<link")));
 }
 
+TEST_F(ReportCliTest, AnHtmlPageNamingAMetricsFileIsRefused) {
+  write_mixed("m.json");
+  const std::string before = read_text(path("m.json"));
+  const auto r =
+      run(report("--metrics-json " + quoted(path("m.json")) + " --html " + quoted(path("m.json"))));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("names the metrics file " + path("m.json")));
+  EXPECT_EQ(read_text(path("m.json")), before);
+}
+
 TEST_F(ReportCliTest, RulesComeFromThePromotionTableOfTheConfig) {
   write_mixed("m.json");
   write("lenient.toml", "[promotion]\nmin_shadow_calls = 300\n");

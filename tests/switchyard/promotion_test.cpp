@@ -141,7 +141,7 @@ TEST(Promotion, AnOpenedBreakerDemotesOneStage) {
     EXPECT_EQ(advice.action, PromotionAction::kDemote) << to_string(mode);
     EXPECT_EQ(advice.mode, previous) << to_string(mode);
     EXPECT_EQ(advice.rule, "demote_on_open_breaker") << to_string(mode);
-    EXPECT_THAT(advice.reason, HasSubstr("opened 1 times")) << to_string(mode);
+    EXPECT_THAT(advice.reason, HasSubstr("opened 1 time and is closed now")) << to_string(mode);
   }
 }
 

@@ -199,7 +199,8 @@ Recommendation recommend(const ComponentReport& component, const PromotionRules&
   const std::uint64_t opens = breaker_opens(counts);
   if (opens != 0 || component.breaker_state == BreakerState::kOpen) {
     return decide(PromotionAction::kDemote, previous_stage(mode), "demote_on_open_breaker",
-                  "the breaker opened " + std::to_string(opens) + " times and is " +
+                  "the breaker opened " + std::to_string(opens) +
+                      (opens == 1 ? " time" : " times") + " and is " +
                       std::string(to_string(component.breaker_state)) + " now; " +
                       std::to_string(rust_failures(counts)) + " fallbacks");
   }
