@@ -5,6 +5,7 @@
 //   imgkit status [--config FILE] [--json]
 //   imgkit parity CORPUS_DIR [--config FILE] [--json FILE] [--save-mismatches DIR]
 //   imgkit parity --replay CAPTURE_DIR [--config FILE] [--json FILE]
+//   imgkit report [--config FILE] [--metrics-json FILE ...] [--json] [--html FILE]
 //   imgkit --version
 //
 // Routing (legacy C++ or Rust, per component) comes from --config FILE, else
@@ -13,8 +14,8 @@
 //
 // Exit status: 0 success, 1 runtime error (unreadable or malformed image, failed
 // write; for parity: the implementations disagree), 2 usage error (unknown command,
-// operation or parameter, bad value, an output over the size limits, invalid config file
-// or environment).
+// operation or parameter, bad value, an output over the size limits, invalid config file,
+// metrics file or environment).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +33,7 @@
 #include "operations.hpp"
 #include "parity_command.hpp"
 #include "process_command.hpp"
+#include "report_command.hpp"
 #include "staged_file.hpp"
 #include "status_table.hpp"
 #include "switchyard/config.hpp"
@@ -44,7 +46,7 @@ namespace {
 constexpr int kExitRuntimeError = 1;
 constexpr int kExitUsageError = 2;
 
-constexpr const char* kCommands[] = {"process", "status", "parity"};
+constexpr const char* kCommands[] = {"process", "status", "parity", "report"};
 
 // Limits on the command line are in MiB, as in the config's [imgkit] table.
 constexpr std::uint64_t kMaxLimitMb = 1 << 20;  // 1 TiB: a typo, not a limit
@@ -162,8 +164,29 @@ int main(int argc, char** argv) {
                          "copy every input that made them disagree into this directory "
                          "(rerun 'imgkit parity' on it to replay)");
 
+  imgkit::cli::ReportOptions report_options;
+  std::string report_config;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Show each component's parity evidence, latency and share of the time, and whether "
+      "the promotion rules say to promote, hold or demote it");
+  report_cmd->add_option("--config", report_config,
+                         "switchyard config file (its [promotion] table sets the rules)");
+  report_cmd->add_option("--metrics-json", report_options.metrics_files,
+                         "metrics files written by 'imgkit process --metrics-json', summed "
+                         "(default: this process's own report)");
+  report_cmd->add_flag("--json", report_options.json, "print JSON instead of text");
+  report_cmd->add_option("--html", report_options.html,
+                         "also write a self-contained HTML page here");
+
   try {
     app.parse(argc, argv);
+    if (*report_cmd) {
+      start_routing(report_config);  // the rules, and the report when no file is given
+      const switchyard::Router& router = imgkit::routing::router();
+      return imgkit::cli::run_report(report_options, router.report(), router.config().promotion,
+                                     router.config().source);
+    }
     if (*status_cmd) {
       start_routing(status_config);
       const switchyard::Report report = imgkit::routing::router().report();

@@ -33,6 +33,8 @@ TEST(BundledConfig, ParsesWithTheRealCatalogAndRoutesAsDocumented) {
   EXPECT_EQ(blur.mode, Mode::kShadow);
   EXPECT_EQ(config.components[*catalog.find("resize")].mode, Mode::kLegacy);
   EXPECT_EQ(config.program_settings, switchyard::default_config(catalog).program_settings);
+  // The [promotion] table spells out the built-in rules.
+  EXPECT_EQ(config.promotion, switchyard::PromotionRules{});
 }
 
 }  // namespace

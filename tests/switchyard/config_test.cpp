@@ -289,7 +289,7 @@ TEST(ConfigErrors, UnknownSectionListsTheKnownOnes) {
   EXPECT_EQ(error.key(), "routing");
   EXPECT_STREQ(error.what(),
                "test.toml:4:2: routing: unknown section 'routing'; expected one of switchyard, "
-               "defaults, components, failpoints");
+               "defaults, components, failpoints, promotion");
 }
 
 TEST(ConfigErrors, UnknownKeyListsTheAcceptedKeys) {

@@ -64,7 +64,7 @@ TEST(ProgramSettings, MistakesAreNamedLikeAnyOtherKey) {
   EXPECT_THAT(error_of("[myapp]\nmax_image_mb = \"big\"\n"), HasSubstr("expected an integer"));
   EXPECT_THAT(error_of("[otherapp]\n"),
               HasSubstr("unknown section 'otherapp'; expected one of switchyard, defaults, "
-                        "components, failpoints, myapp"));
+                        "components, failpoints, promotion, myapp"));
 }
 
 TEST(ProgramSettings, AProgramWithoutSettingsHasNoSuchTable) {

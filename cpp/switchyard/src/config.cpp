@@ -14,9 +14,12 @@ namespace {
 
 // What each table accepts, for "unknown key" messages. The if-chains in ConfigReader are
 // the acceptors; keep these lists in step with them.
-constexpr std::string_view kSectionNames = "switchyard, defaults, components, failpoints";
+constexpr std::string_view kSectionNames =
+    "switchyard, defaults, components, failpoints, promotion";
 constexpr std::string_view kSwitchyardKeys =
     "reload_interval_ms, mismatch_log, capture_dir, capture_max_files, capture_max_mb";
+constexpr std::string_view kPromotionKeys =
+    "min_shadow_calls, min_canary_calls, max_fallback_rate, max_p99_ratio";
 constexpr std::string_view kComponentKeys =
     "mode, canary_percent, shadow_sample, tolerance, breaker";
 constexpr std::string_view kBreakerKeys =
@@ -111,6 +114,7 @@ class ConfigReader {
   void read_switchyard(const toml::table& table, Config& config) const;
   void read_program(const toml::table& table, Config& config) const;
   void read_failpoints(const toml::table& table, Config& config) const;
+  void read_promotion(const toml::table& table, Config& config) const;
   // [defaults] and [components.x] accept the same keys; `component` is null for
   // [defaults], where tolerance and modes apply without complaint.
   void read_component(const toml::table& table, const std::string& prefix,
@@ -130,6 +134,7 @@ Config ConfigReader::read(const toml::table& root) {
   const toml::table* defaults_table = nullptr;
   const toml::table* components_table = nullptr;
   const toml::table* failpoints_table = nullptr;
+  const toml::table* promotion_table = nullptr;
   const toml::table* program_table = nullptr;
   const std::string& program = catalog_.program().table;
   for (const auto& [key, node] : root) {
@@ -144,6 +149,8 @@ Config ConfigReader::read(const toml::table& root) {
       components_table = &table_at(node, name);
     } else if (name == "failpoints") {
       failpoints_table = &table_at(node, name);
+    } else if (name == "promotion") {
+      promotion_table = &table_at(node, name);
     } else {
       fail(key.source(), name,
            "unknown section '" + name + "'; expected one of " + std::string(kSectionNames) +
@@ -156,6 +163,7 @@ Config ConfigReader::read(const toml::table& root) {
   if (switchyard_table != nullptr) read_switchyard(*switchyard_table, config);
   if (program_table != nullptr) read_program(*program_table, config);
   if (failpoints_table != nullptr) read_failpoints(*failpoints_table, config);
+  if (promotion_table != nullptr) read_promotion(*promotion_table, config);
 
   ComponentSettings defaults;
   if (defaults_table != nullptr) {
@@ -283,6 +291,30 @@ void ConfigReader::read_switchyard(const toml::table& table, Config& config) con
     } else {
       fail(key.source(), dotted,
            "unknown key '" + name + "'; expected one of " + std::string(kSwitchyardKeys));
+    }
+  }
+}
+
+void ConfigReader::read_promotion(const toml::table& table, Config& config) const {
+  // A trillion calls is far past any evidence window; the bound keeps a typo from
+  // wrapping around when a count is compared with it.
+  constexpr std::int64_t kMaxCalls = 1'000'000'000'000;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const std::string dotted = "promotion." + name;
+    PromotionRules& rules = config.promotion;
+    if (name == "min_shadow_calls") {
+      rules.min_shadow_calls = static_cast<std::uint64_t>(integer_at(node, dotted, 1, kMaxCalls));
+    } else if (name == "min_canary_calls") {
+      rules.min_canary_calls = static_cast<std::uint64_t>(integer_at(node, dotted, 1, kMaxCalls));
+    } else if (name == "max_fallback_rate") {
+      // Fallbacks must stay under the rate, so 0 would never let a component through.
+      rules.max_fallback_rate = number_at(node, dotted, 0.0, 1.0, true);
+    } else if (name == "max_p99_ratio") {
+      rules.max_p99_ratio = number_at(node, dotted, 0.0, 1000.0, true);
+    } else {
+      fail(key.source(), dotted,
+           "unknown key '" + name + "'; expected one of " + std::string(kPromotionKeys));
     }
   }
 }
@@ -484,7 +516,7 @@ bool operator==(const ComponentSettings& a, const ComponentSettings& b) noexcept
 bool operator==(const Config& a, const Config& b) noexcept {
   return a.reload_interval == b.reload_interval && a.mismatch_log_size == b.mismatch_log_size &&
          a.capture == b.capture && a.components == b.components && a.failpoints == b.failpoints &&
-         a.program_settings == b.program_settings;
+         a.program_settings == b.program_settings && a.promotion == b.promotion;
 }
 
 ConfigError::ConfigError(std::string source, std::uint32_t line, std::uint32_t column,

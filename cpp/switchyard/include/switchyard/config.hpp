@@ -22,6 +22,7 @@
 
 #include "switchyard/catalog.hpp"
 #include "switchyard/failpoint.hpp"
+#include "switchyard/promotion_rules.hpp"
 
 namespace switchyard {
 
@@ -115,11 +116,16 @@ struct Config {
   // The program's own settings (Catalog::program()), every one present: the file's
   // value, else its default.
   std::map<std::string, std::int64_t> program_settings;
+  // The [promotion] table: how much evidence `imgkit report` asks for before it
+  // recommends the next mode (promotion.hpp). Routing ignores it.
+  PromotionRules promotion;
   // Accepted but worth telling the operator, e.g. a Rust mode for a component that has
   // no Rust port yet. Each names the file, line and key like an error does.
   std::vector<std::string> warnings;
 
-  // Equal when routing would be the same (source and warnings are not compared).
+  // Equal when routing would be the same (source and warnings are not compared), and the
+  // promotion rules too: the router keeps the config it publishes, and a reload that only
+  // changes [promotion] must still reach a reader of Router::config().
   friend bool operator==(const Config& a, const Config& b) noexcept;
   friend bool operator!=(const Config& a, const Config& b) noexcept { return !(a == b); }
 };

@@ -4,6 +4,11 @@
 //   std::cout << switchyard::to_prometheus(report);   // Prometheus text exposition format
 //   std::cout << switchyard::to_json(report, 2);      // the JSON `--metrics-json` writes
 //
+// and its way back: runs saved as JSON, read and summed into one report.
+//   switchyard::Report total = switchyard::sum_reports(
+//       {switchyard::report_from_json(text_a, "a.json"), switchyard::report_from_json(text_b,
+//       "b.json")});
+//
 // JSON shape (keys are stable; README.md "Metrics" documents every one):
 //   { "config": { "source", "version", "force_legacy", "reloads": {"ok","failed"},
 //                 "last_reload_error", "warnings": [...] },
@@ -22,7 +27,9 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "switchyard/breaker.hpp"
@@ -61,5 +68,37 @@ std::string to_prometheus(const Report& report);
 // "2024-05-01T12:34:56.789Z": how reports and capture files write a time.
 std::string iso8601_utc(std::chrono::system_clock::time_point when);
 std::string to_json(const Report& report, int indent = 2);
+
+// A metrics file that cannot be read back. what() is "SOURCE: KEY: PROBLEM", the key
+// dotted from the top (e.g. "components.gaussian_blur.calls.rust"), or "SOURCE: PROBLEM"
+// when the text is not JSON at all.
+class ReportError : public std::runtime_error {
+ public:
+  ReportError(std::string source, std::string key, std::string problem);
+  const std::string& source() const noexcept { return source_; }
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string source_;
+  std::string key_;
+};
+
+// Reads what to_json wrote; `source` names it in errors. The keys a decision rests on
+// are required: "components", and in each component "mode", "rust_port", "calls",
+// "fallbacks", "mismatches" and "breaker"."state". Any other may be missing (a key a newer
+// to_json added, e.g. error_mismatches, captures, a latency's min_ms, max_ms and buckets)
+// and reads as its default, zero or empty; unknown keys are ignored. A key present with
+// the wrong type or an impossible value throws ReportError. Latency histograms come back
+// exactly from their buckets (the quantiles written beside them are not read); a file
+// without buckets keeps each route's count and sum only.
+Report report_from_json(std::string_view text, std::string_view source);
+
+// Several runs as one, in the order given: counts added, latency histograms merged
+// exactly (LatencyHistogram::merge), breaker transitions and config reloads summed, the
+// recent mismatches of every run kept in order. Mode, settings, breaker state, config
+// source and version, warnings, failpoints and program settings are the last run's that
+// has them: the latest word on what is in force. Components keep the order they first
+// appear in.
+Report sum_reports(const std::vector<Report>& runs);
 
 }  // namespace switchyard
