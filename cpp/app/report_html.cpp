@@ -278,8 +278,9 @@ std::string latency_chart(const ComponentView& component) {
 std::string latency_section(const ReportView& view) {
   std::string out =
       "<h2>Latency distributions, legacy vs Rust</h2>\n<p>Each bar is the share of a route's "
-      "timed calls in one bucket (bounds grow by &radic;2). In shadow mode the shadow route "
-      "times legacy and Rust together.</p>\n";
+      "timed calls in one bucket (bounds grow by &radic;2). Legacy and Rust are each "
+      "implementation's own time, their halves of shadow calls included; the shadow route "
+      "times whole shadow calls.</p>\n";
   bool any = false;
   for (const ComponentView& component : view.components) {
     const std::string chart = latency_chart(component);

@@ -34,8 +34,8 @@ void set_speedup(ComponentView& view) {
     return;
   }
   if (shadow.timed != 0 && rust.timed == 0) {
-    view.speedup_note = "not measured: the shadow route times legacy and Rust together";
-  } else if (rust.calls == 0) {
+    view.speedup_note = "not measured: Rust ran on no shadow call";
+  } else if (rust.calls == 0 && rust.timed == 0) {
     view.speedup_note = "Rust not called";
   } else if (legacy.calls == 0) {
     view.speedup_note = "legacy not called";

@@ -87,7 +87,7 @@ TEST(Promotion, ShadowPromotesAtExactlyTheMinimumCalls) {
   EXPECT_EQ(advice.mode, Mode::kCanary);
   EXPECT_EQ(advice.rule, "shadow_to_canary");
   EXPECT_THAT(advice.reason, HasSubstr("1000 shadow calls"));
-  // Shadow mode times legacy and Rust together: the sentence says latency was not judged.
+  // No latency recorded on either side here: the sentence says latency was not judged.
   EXPECT_THAT(advice.reason, HasSubstr("latency not judged"));
 }
 

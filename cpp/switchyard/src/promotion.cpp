@@ -80,8 +80,8 @@ Recommendation judge_shadow(const ComponentReport& component, const PromotionRul
     reason += "Rust ran on a share of " + number(component.settings.shadow_sample) + " of them; ";
   }
   reason += latency.available ? describe_latency(latency)
-                              : "latency not judged: shadow mode times legacy and Rust "
-                                "together, so Rust's own p99 is not measured";
+                              : "latency not judged: legacy's and Rust's own times were not "
+                                "both measured";
   return decide(PromotionAction::kPromote, Mode::kCanary, "shadow_to_canary", reason);
 }
 

@@ -30,11 +30,12 @@
 //   canary_to_rust          promote canary -> rust
 //   rust_is_final           hold: the last stage; retiring legacy is a code change
 //
-// Latency: the rule compares the legacy route's p99 with the rust route's, and only
-// where both were timed. In shadow mode neither usually is: every call takes the shadow
-// route, whose latency is legacy and Rust together, so Rust's own time is not measured
-// and the decision rests on parity alone (the sentence says so). In canary mode both
-// routes run; the rust route's time includes any fallback legacy answered.
+// Latency: the rule compares legacy's p99 with Rust's, and only where both were timed.
+// The legacy and rust histograms hold each implementation's own time, shadow calls'
+// halves included, so shadow mode measures both while legacy answers; in canary mode
+// the rust route's time includes any fallback legacy answered. With only one side timed
+// (a shadow_sample of 0, say) the decision rests on parity alone, and the sentence says
+// so.
 #pragma once
 
 #include <cstdint>
