@@ -2,6 +2,7 @@
 //
 //   imgkit process INPUT OUTPUT --op NAME[:key=value,...] [--op ...] [--format FORMAT]
 //                  [--config FILE] [--metrics-json FILE] [--max-input-mb N] [--max-image-mb N]
+//   imgkit process DIR|FILE... OUTDIR --op ... [--jobs N] [same options]
 //   imgkit status [--config FILE] [--json]
 //   imgkit parity CORPUS_DIR [--config FILE] [--json FILE] [--save-mismatches DIR]
 //   imgkit parity --replay CAPTURE_DIR [--config FILE] [--json FILE]
@@ -27,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "batch_command.hpp"
 #include "image_files.hpp"
 #include "imgkit/error.hpp"
 #include "imgkit/routing.hpp"
@@ -109,15 +111,21 @@ int main(int argc, char** argv) {
   std::string format_name;
   std::uint64_t max_input_mb = 0;  // 0: the config's [imgkit] value, else its default
   std::uint64_t max_image_mb = 0;
-  auto* process_cmd = app.add_subcommand("process", "Apply operations to an image, in order");
+  std::vector<std::string> process_paths;
+  unsigned jobs = 0;
+  auto* process_cmd = app.add_subcommand(
+      "process", "Apply operations to an image, in order; or to every image of a directory");
   process_cmd
-      ->add_option("INPUT", process.input,
-                   "input image, PNG or PNM whatever its name; - reads standard input")
-      ->required();
+      ->add_option("INPUT... OUTPUT", process_paths,
+                   "INPUT OUTPUT: one image (PNG or PNM whatever its name; - reads standard "
+                   "input, - as OUTPUT writes standard output; .png .pgm .ppm .pnm). "
+                   "DIR... or FILE... then OUTDIR: every image of each directory and each file, "
+                   "written into OUTDIR under its own name, in parallel, past bad files")
+      ->required()
+      ->expected(2, -1);
   process_cmd
-      ->add_option("OUTPUT", process.output,
-                   "output image (.png .pgm .ppm .pnm); - writes standard output")
-      ->required();
+      ->add_option("--jobs", jobs, "images processed at once in a batch (default: the cores)")
+      ->check(CLI::Range(1u, 64u));
   process_cmd->add_option("--op", process.operation_specs, "NAME[:key=value,...], repeatable");
   process_cmd->add_option("--format", format_name,
                           "output format: png, pnm, pgm or ppm (default: the output's extension; "
@@ -206,6 +214,20 @@ int main(int argc, char** argv) {
     const imgkit::routing::Limits configured = imgkit::routing::configured_limits();
     process.max_input_bytes = max_input_mb != 0 ? max_input_mb << 20 : configured.max_input_bytes;
     process.max_image_bytes = max_image_mb != 0 ? max_image_mb << 20 : configured.max_image_bytes;
+    if (imgkit::cli::is_batch(process_paths)) {
+      imgkit::cli::BatchOptions batch;
+      batch.inputs.assign(process_paths.begin(), process_paths.end() - 1);
+      batch.output_dir = process_paths.back();
+      batch.operation_specs = process.operation_specs;
+      batch.format = process.format;
+      batch.metrics_json = process.metrics_json;
+      batch.max_input_bytes = process.max_input_bytes;
+      batch.max_image_bytes = process.max_image_bytes;
+      batch.jobs = jobs;
+      return imgkit::cli::run_batch(batch);
+    }
+    process.input = process_paths[0];
+    process.output = process_paths[1];
     return imgkit::cli::run_process(process);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

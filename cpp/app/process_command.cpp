@@ -79,8 +79,7 @@ const switchyard::Failpoint kBeforeCommit("imgkit::cli::before_commit");
 // Runs the work and writes every output; returns the line to print on success.
 // `metrics_tried` is set once the metrics file has been staged (or failed to be).
 std::string process_image(const ProcessOptions& options, bool& metrics_tried) {
-  std::vector<Operation> operations;
-  for (const auto& spec : options.operation_specs) operations.push_back(parse_operation(spec));
+  const std::vector<Operation> operations = parse_operations(options.operation_specs);
   std::optional<FileFormat> format = options.format;
   if (!is_stream(options.output)) {
     format = output_format(options.output, options.format);  // a bad extension fails first
@@ -89,34 +88,15 @@ std::string process_image(const ProcessOptions& options, bool& metrics_tried) {
 
   const auto start = std::chrono::steady_clock::now();
   const std::string input_name = display_name(options.input, "standard input");
+  const std::string output_name = display_name(options.output, "standard output");
   // Canary routing is sticky per input file: rerunning a file takes the same route.
   const switchyard::RouteKeyScope route_key(options.input);
-  DecodeLimits limits;
-  limits.max_bytes = options.max_image_bytes;
-  DecodedInput input = decode_input(
+  const Transformed transformed = transform(
       input_name, read_input_file(options.input, options.max_input_bytes, "--max-input-mb"),
-      limits);
-  for (const std::string& note : input.notes) std::cerr << "imgkit: note: " << note << '\n';
-
-  Image image = std::move(input.image);
-  std::string summary = input_name + " (" + input.description + ")";
-  for (const auto& operation : operations) {
-    refuse_oversized(operation, image, options.max_image_bytes);
-    try {
-      image = operation.apply(image);
-    } catch (const Error& e) {
-      // A value outside an operation's domain is how the program was called.
-      if (e.category() == ErrorCategory::kInvalidArgument) {
-        throw UsageError(operation.description + ": " + e.what());
-      }
-      throw;
-    }
-    summary += " -> " + operation.description;
-  }
-
-  const std::string output_name = display_name(options.output, "standard output");
-  const EncodedOutput encoded =
-      encode_output(output_name, image, format.value_or(input.natural_format));
+      operations, format, output_name, options.max_image_bytes);
+  for (const std::string& note : transformed.notes) std::cerr << "imgkit: note: " << note << '\n';
+  const EncodedOutput& encoded = transformed.encoded;
+  const std::string& summary = transformed.summary;
   // Both destinations are written before either is renamed, and the image goes last: a
   // metrics file that cannot be written leaves the image untouched too.
   std::unique_ptr<StagedFile> metrics;
@@ -143,6 +123,40 @@ std::string process_image(const ProcessOptions& options, bool& metrics_tried) {
 }
 
 }  // namespace
+
+Transformed transform(const std::string& input_name, const std::vector<std::uint8_t>& bytes,
+                      const std::vector<Operation>& operations, std::optional<FileFormat> format,
+                      const std::string& output_name, std::uint64_t max_image_bytes) {
+  DecodeLimits limits;
+  limits.max_bytes = max_image_bytes;
+  DecodedInput input = decode_input(input_name, bytes, limits);
+
+  Transformed result;
+  result.notes = std::move(input.notes);
+  Image image = std::move(input.image);
+  result.summary = input_name + " (" + input.description + ")";
+  for (const auto& operation : operations) {
+    refuse_oversized(operation, image, max_image_bytes);
+    try {
+      image = operation.apply(image);
+    } catch (const Error& e) {
+      // A value outside an operation's domain is how the program was called.
+      if (e.category() == ErrorCategory::kInvalidArgument) {
+        throw UsageError(operation.description + ": " + e.what());
+      }
+      throw;
+    }
+    result.summary += " -> " + operation.description;
+  }
+  result.encoded = encode_output(output_name, image, format.value_or(input.natural_format));
+  return result;
+}
+
+std::vector<Operation> parse_operations(const std::vector<std::string>& specs) {
+  std::vector<Operation> operations;
+  for (const auto& spec : specs) operations.push_back(parse_operation(spec));
+  return operations;
+}
 
 int run_process(const ProcessOptions& options) {
   check_destinations(options);

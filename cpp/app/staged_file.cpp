@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -32,7 +33,7 @@ std::string system_error(const char* what) {
 // The temporary files the interrupt handler removes. A signal handler may only call
 // async-signal-safe functions, so each path is kept in a fixed buffer and claimed or
 // released with an atomic flag; unlink() is safe to call from the handler.
-constexpr std::size_t kSlots = 8;
+constexpr std::size_t kSlots = 64;  // a batch stages one output per job (--jobs <= 64)
 struct Slot {
   std::atomic<bool> used{false};
   char path[4096] = {};
@@ -57,9 +58,24 @@ void release_slot(int slot) {
     g_slots[static_cast<std::size_t>(slot)].used.store(false, std::memory_order_release);
 }
 
+// The note the handler prints, double-buffered: set_interrupt_note writes the buffer the
+// handler is not reading and then switches to it.
+struct Note {
+  char text[512] = {};
+  std::size_t length = 0;
+};
+std::array<Note, 2> g_notes;
+std::atomic<int> g_current_note{0};
+std::mutex g_note_mutex;  // writers only
+
 extern "C" void remove_temporaries_and_reraise(int signal_number) {
   for (Slot& slot : g_slots) {
     if (slot.used.load(std::memory_order_acquire)) ::unlink(slot.path);
+  }
+  const Note& note =
+      g_notes[static_cast<std::size_t>(g_current_note.load(std::memory_order_acquire))];
+  if (note.length > 0) {
+    [[maybe_unused]] const ssize_t ignored = ::write(STDERR_FILENO, note.text, note.length);
   }
   // End the way the signal would have: the parent sees "killed by SIGINT", not an exit.
   std::signal(signal_number, SIG_DFL);
@@ -107,6 +123,15 @@ mode_t output_mode(const std::string& target) {
 }
 
 }  // namespace
+
+void set_interrupt_note(const std::string& note) {
+  const std::lock_guard lock(g_note_mutex);
+  const int next = 1 - g_current_note.load(std::memory_order_relaxed);
+  Note& spare = g_notes[static_cast<std::size_t>(next)];
+  spare.length = std::min(note.size(), sizeof spare.text);
+  std::memcpy(spare.text, note.data(), spare.length);
+  g_current_note.store(next, std::memory_order_release);
+}
 
 std::string check_output_path(const std::string& path) {
   // A link to an existing file: replace that file and keep the link. A dangling link is

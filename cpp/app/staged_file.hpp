@@ -55,4 +55,8 @@ bool same_file(const std::string& a, const std::string& b);
 // then lets the signal end the process as it would have. Call once, early in main.
 void install_interrupt_cleanup();
 
+// What the interrupt handler prints on standard error before the signal ends the process
+// (e.g. how far a batch got); empty: nothing. Thread-safe.
+void set_interrupt_note(const std::string& note);
+
 }  // namespace imgkit::cli
