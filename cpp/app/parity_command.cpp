@@ -140,6 +140,23 @@ nlohmann::json to_json(const std::map<std::string, Tally>& tallies,
           {"disagreements", disagreements}};
 }
 
+nlohmann::json disagreement_json(const fs::path& file, const Case& c) {
+  return {{"file", file.string()},
+          {"component", c.component},
+          {"parameters", c.parameters},
+          {"verdict", to_string(c.verdict)},
+          {"max_difference", c.max_difference},
+          {"detail", c.detail}};
+}
+
+// --json FILE: the table and every disagreement.
+void write_json(const ParityOptions& options, const std::map<std::string, Tally>& tallies,
+                const nlohmann::json& disagreements, std::size_t files) {
+  if (options.json.empty()) return;
+  const std::string text = to_json(tallies, disagreements, files).dump(2) + "\n";
+  write_atomically(options.json, std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
 // Copies an input that made the implementations disagree, so that `imgkit parity` on
 // the directory replays it.
 void save_input(const fs::path& input, const std::string& dir) {
@@ -184,22 +201,14 @@ int run_replay(const ParityOptions& options) {
               << (c.agrees() ? "agrees now" : "reproduced") << " (" << to_string(c.verdict)
               << (c.detail.empty() ? "" : ": " + c.detail) << ")\n";
     if (c.agrees()) continue;
-    disagreements.push_back({{"file", file.string()},
-                             {"component", c.component},
-                             {"parameters", c.parameters},
-                             {"verdict", to_string(c.verdict)},
-                             {"max_difference", c.max_difference},
-                             {"detail", c.detail}});
+    disagreements.push_back(disagreement_json(file, c));
   }
   print_table(tallies, files.size() - unreadable, "captures");
   std::printf("%zu captures replayed: %zu reproduce a disagreement, %zu agree now%s\n",
               files.size() - unreadable, disagreements.size(),
               files.size() - unreadable - disagreements.size(),
               unreadable ? (", " + std::to_string(unreadable) + " could not be read").c_str() : "");
-  if (!options.json.empty()) {
-    const std::string text = to_json(tallies, disagreements, files.size()).dump(2) + "\n";
-    write_atomically(options.json, std::vector<std::uint8_t>(text.begin(), text.end()));
-  }
+  write_json(options, tallies, disagreements, files.size());
   return disagreements.empty() && unreadable == 0 ? 0 : 1;
 }
 
@@ -221,12 +230,7 @@ int run_parity(const ParityOptions& options) {
       std::cerr << "imgkit parity: " << to_string(c.verdict) << ": " << c.component
                 << (c.parameters.empty() ? "" : " (" + c.parameters + ")") << ": " << file.string()
                 << ": " << c.detail << '\n';
-      disagreements.push_back({{"file", file.string()},
-                               {"component", c.component},
-                               {"parameters", c.parameters},
-                               {"verdict", to_string(c.verdict)},
-                               {"max_difference", c.max_difference},
-                               {"detail", c.detail}});
+      disagreements.push_back(disagreement_json(file, c));
       if (!options.save_mismatches.empty() && !saved) {
         save_input(file, options.save_mismatches);
         saved = true;
@@ -234,10 +238,7 @@ int run_parity(const ParityOptions& options) {
     }
   }
   print_table(tallies, files.size(), "files");
-  if (!options.json.empty()) {
-    const std::string text = to_json(tallies, disagreements, files.size()).dump(2) + "\n";
-    write_atomically(options.json, std::vector<std::uint8_t>(text.begin(), text.end()));
-  }
+  write_json(options, tallies, disagreements, files.size());
   return disagreements.empty() ? 0 : 1;
 }
 
