@@ -96,8 +96,13 @@ TEST_F(MigrationStepTest, ADefectIsCaughtCapturedReplayedAndThenTheFixPromotes) 
   EXPECT_EQ(blur["calls"]["shadow"], kCalls);
   EXPECT_GE(mismatches, 10u) << "about 30 of 300 expected";
   EXPECT_LE(mismatches, 60u);
-  EXPECT_EQ(blur["captures"]["written"], mismatches) << "every mismatch captured";
-  EXPECT_EQ(capture_count(), mismatches);
+  // Captures are written off the call path through a bounded queue: a burst faster than
+  // the disk may drop some, and each is counted.
+  const std::uint64_t captured = blur["captures"]["written"];
+  EXPECT_GE(captured, 1u);
+  EXPECT_EQ(captured + blur["captures"]["dropped"].get<std::uint64_t>(), mismatches)
+      << "every mismatch captured or counted as dropped";
+  EXPECT_EQ(capture_count(), captured);
 
   // 2. The report demotes, naming the rule and the numbers.
   const nlohmann::json demote = recommendation("defect.toml", "defect.json");
@@ -111,7 +116,7 @@ TEST_F(MigrationStepTest, ADefectIsCaughtCapturedReplayedAndThenTheFixPromotes) 
   const auto replay = run("parity --replay " + quoted(path("captures")) + " --config " +
                           quoted(path("always.toml")));
   EXPECT_EQ(replay.exit_code, 1) << replay.err;
-  const std::string all = std::to_string(mismatches);
+  const std::string all = std::to_string(captured);
   EXPECT_THAT(replay.out, HasSubstr(all + " captures replayed: " + all +
                                     " reproduce a disagreement, 0 agree now"));
 

@@ -24,7 +24,7 @@ using Json = nlohmann::ordered_json;
 
 // Queued calls beyond which a new one is dropped: a burst of mismatches must not grow
 // the process's memory without bound while the disk catches up.
-constexpr std::size_t kMaxQueuedCalls = 16;
+constexpr std::size_t kMaxQueuedCalls = 64;
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
 

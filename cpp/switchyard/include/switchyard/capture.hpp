@@ -19,7 +19,7 @@
 //   N bytes of payload (the component's input, laid out as "call" says)
 //
 // Bounds: at most capture_max_files *.capture files and capture_max_mb bytes in the folder
-// (what is there already counts), and a queue of at most 16 calls or capture_max_mb
+// (what is there already counts), and a queue of at most 64 calls or capture_max_mb
 // bytes. A call beyond them, or one that cannot be written (a missing or read-only
 // folder, a full disk), is counted as dropped in the metrics (ComponentCounts::
 // captures_dropped) and logged once per folder; it never fails the caller's call.
