@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled samples: builds imgkit, shows how the bundled config
 # (config/switchyard.toml) routes each component, runs `imgkit process` on each sample
-# image, writing the results to out/, and summarises the routing metrics of the runs.
+# image and then on the whole samples/ directory, writing the results to out/, and
+# reports what the runs' routing metrics say (`imgkit report`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,22 +34,8 @@ run process samples/logo-rgba.png out/logo-turned.png --op rotate90 --op flip:ax
     --metrics-json "$metrics/logo-turned.json"
 run process samples/gradient-16bit.pgm out/gradient-blurred.pgm --op box_blur:radius=3 \
     --metrics-json "$metrics/gradient-blurred.json"
-echo "demo: wrote $(find out -maxdepth 1 -type f | wc -l) images to out/"
-echo "demo: routing over all runs (calls by route; Rust fallbacks and mismatches):"
-python3 - "$metrics"/*.json <<'PY'
-import json, sys
-totals = {}
-for path in sys.argv[1:]:
-    for name, c in json.load(open(path))["components"].items():
-        t = totals.setdefault(name, {"mode": c["mode"], "legacy": 0, "rust": 0, "shadow": 0,
-                                     "fallbacks": 0, "mismatches": 0})
-        for route in ("legacy", "rust", "shadow"):
-            t[route] += c["calls"][route]
-        t["fallbacks"] += sum(c["fallbacks"].values())
-        t["mismatches"] += c["mismatches"]
-print(f"  {'component':<15} {'mode':<7} {'legacy':>6} {'rust':>5} {'shadow':>6} {'fallbacks':>9} {'mismatches':>10}")
-for name, t in totals.items():
-    if t["legacy"] + t["rust"] + t["shadow"]:
-        print(f"  {name:<15} {t['mode']:<7} {t['legacy']:>6} {t['rust']:>5} {t['shadow']:>6} "
-              f"{t['fallbacks']:>9} {t['mismatches']:>10}")
-PY
+run process samples/ out/thumbs --op resize:width=64 --format png \
+    --metrics-json "$metrics/thumbs.json"
+echo "demo: wrote $(find out -type f -name '*.p?m' -o -type f -name '*.png' | wc -l) images under out/"
+echo "demo: what the runs say about each component (imgkit report over their metrics):"
+run report --metrics-json "$metrics"/*.json
