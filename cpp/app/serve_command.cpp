@@ -23,6 +23,7 @@
 
 #include "imgkit/error.hpp"
 #include "imgkit/routing.hpp"
+#include "input_file.hpp"
 #include "serve_metrics.hpp"
 #include "serve_processing.hpp"
 #include "switchyard/report.hpp"
@@ -128,11 +129,32 @@ std::string request_id(const httplib::Request& request) {
   return given;
 }
 
+std::string error_body(const std::string& error, const std::string& detail) {
+  return nlohmann::json{{"error", error}, {"detail", detail}}.dump() + "\n";
+}
+
 void answer_error(httplib::Response& response, int status, const std::string& error,
                   const std::string& detail) {
   response.status = status;
-  response.set_content(nlohmann::json{{"error", error}, {"detail", detail}}.dump() + "\n",
-                       "application/json");
+  response.set_content(error_body(error, detail), "application/json");
+}
+
+// The same answer, then the connection closed: the rest of a refused body is still on it,
+// and would otherwise be read as the next request. cpp-httplib 0.11 keeps a connection
+// open whatever the response's own Connection header says; it closes one whose response
+// could not be written, so the body goes out through a content provider that reports
+// failure once it has written everything.
+void answer_error_and_close(httplib::Response& response, int status, const std::string& error,
+                            const std::string& detail) {
+  response.status = status;
+  response.set_header("Connection", "close");
+  const std::string body = error_body(error, detail);
+  response.set_content_provider(
+      body.size(), "application/json",
+      [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        sink.write(body.data() + offset, length);
+        return false;  // written in full: end the connection here
+      });
 }
 
 // The word for a status cpp-httplib answered by itself (no handler ran, or none matched).
@@ -189,9 +211,7 @@ nlohmann::json describe_routes(const std::vector<switchyard::Decision>& decision
 class Service {
  public:
   Service(const ServeOptions& options, std::uint64_t max_image_bytes)
-      : options_(options),
-        limits_{options.max_pixels, max_image_bytes},
-        slots_(options.threads) {}
+      : options_(options), limits_{options.max_pixels, max_image_bytes}, slots_(options.threads) {}
 
   void install(httplib::Server& server);
   void drain() noexcept { draining_.store(true, std::memory_order_relaxed); }
@@ -222,13 +242,14 @@ void Service::install(httplib::Server& server) {
     finish(request, response);
   });
   server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (!response.body.empty()) return;  // a handler's own error answer
+    // A handler's own error answer (always JSON) stays; cpp-httplib's own gets one.
+    if (response.has_header("Content-Type")) return;
     answer_error(response, response.status, error_word(response.status),
                  response.status == 404 ? "no such endpoint: " + request.method + " " + request.path
                                         : "the request could not be handled");
   });
-  server.set_exception_handler([](const httplib::Request& /*request*/,
-                                  httplib::Response& response, std::exception_ptr error) {
+  server.set_exception_handler([](const httplib::Request& /*request*/, httplib::Response& response,
+                                  std::exception_ptr error) {
     std::string detail = "an exception that is not a std::exception";
     try {
       std::rethrow_exception(error);
@@ -239,15 +260,14 @@ void Service::install(httplib::Server& server) {
     answer_error(response, 500, "internal", detail);
   });
 
-  server.Post("/v1/process", [this](const httplib::Request& request, httplib::Response& response,
-                                    const httplib::ContentReader& reader) {
-    process(request, response, reader);
-  });
+  server.Post("/v1/process",
+              [this](const httplib::Request& request, httplib::Response& response,
+                     const httplib::ContentReader& reader) { process(request, response, reader); });
   server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
     const InFlight in_flight(metrics_);
-    response.set_content(switchyard::to_prometheus(imgkit::routing::router().report()) +
-                             metrics_.to_prometheus(),
-                         "text/plain; version=0.0.4; charset=utf-8");
+    response.set_content(
+        switchyard::to_prometheus(imgkit::routing::router().report()) + metrics_.to_prometheus(),
+        "text/plain; version=0.0.4; charset=utf-8");
   });
   server.Get("/v1/routes", [this](const httplib::Request&, httplib::Response& response) {
     const InFlight in_flight(metrics_);
@@ -289,7 +309,7 @@ void Service::finish(const httplib::Request& request, const httplib::Response& r
       {"method", request.method},
       {"path", request.path},
       {"status", response.status},
-      {"bytes", response.body.size()},
+      {"bytes", response.body.empty() ? response.content_length_ : response.body.size()},
       {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
       {"request_id", t_request.active ? t_request.id : std::string()},
       {"routes", describe_routes(t_request.active ? t_request.decisions
@@ -334,10 +354,35 @@ std::vector<std::uint8_t> Service::read_body(const httplib::Request& request,
   return body;
 }
 
+// The query's parameters in order, each split at its first '=' only: an operation's own
+// parameters are written with '=' too (op=gaussian_blur:sigma=2), which cpp-httplib's
+// Request::params would split at the last one.
+std::vector<std::pair<std::string, std::string>> query_parameters(const std::string& target) {
+  std::vector<std::pair<std::string, std::string>> parameters;
+  const std::size_t question = target.find('?');
+  if (question == std::string::npos) return parameters;
+  const std::string query = target.substr(question + 1);
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string part = query.substr(start, end - start);
+    if (!part.empty()) {
+      const std::size_t equals = part.find('=');
+      const std::string key = part.substr(0, equals);
+      const std::string value = equals == std::string::npos ? "" : part.substr(equals + 1);
+      parameters.emplace_back(httplib::detail::decode_url(key, true),
+                              httplib::detail::decode_url(value, true));
+    }
+    start = end + 1;
+  }
+  return parameters;
+}
+
 ParsedQuery Service::read_query(const httplib::Request& request) {
   std::vector<std::string> operation_specs;
   std::optional<std::string> format;
-  for (const auto& [key, value] : request.params) {
+  for (const auto& [key, value] : query_parameters(request.target)) {
     if (key == "op") {
       operation_specs.push_back(value);
     } else if (key == "format") {
@@ -364,10 +409,11 @@ void Service::process(const httplib::Request& request, httplib::Response& respon
     ProcessedImage image = process_request(body, query, limits_, deadline, t_request.decisions);
     response.set_content(std::string(image.bytes.begin(), image.bytes.end()), image.content_type);
   } catch (const ServeError& e) {
-    answer_error(response, e.status(), e.error(), e.what());
-    // The rest of a refused body is still on the connection: close it rather than read
-    // it as the next request.
-    if (e.error() == "body_too_large") response.set_header("Connection", "close");
+    if (e.error() == "body_too_large") {
+      answer_error_and_close(response, e.status(), e.error(), e.what());
+    } else {
+      answer_error(response, e.status(), e.error(), e.what());
+    }
   }
 }
 
@@ -490,8 +536,7 @@ int run_serve(const ServeOptions& given, const std::function<void()>& start_rout
                 "--listen " + options.listen + ": cannot listen there: " + std::strerror(errno));
   }
   std::cerr << "imgkit: serving on " << host << ":" << bound_port << " (" << options.threads
-            << " processing threads, " << kConnectionThreads << " connection threads)"
-            << std::endl;
+            << " processing threads, " << kConnectionThreads << " connection threads)" << std::endl;
   {
     // Requests are bounded by the timeout between operations, idle connections by the
     // keep-alive timeout; past both with margin, something is stuck.

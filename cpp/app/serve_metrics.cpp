@@ -37,8 +37,7 @@ void HttpMetrics::record(int status, std::chrono::steady_clock::duration elapsed
 std::string HttpMetrics::to_prometheus() const {
   std::string out;
   const std::lock_guard lock(mutex_);
-  family(out, "imgkit_http_requests_total", "counter",
-         "HTTP requests answered, by status code.");
+  family(out, "imgkit_http_requests_total", "counter", "HTTP requests answered, by status code.");
   for (const auto& [status, count] : requests_by_status_) {
     out += "imgkit_http_requests_total{code=\"" + std::to_string(status) + "\"} " +
            std::to_string(count) + "\n";
@@ -48,11 +47,11 @@ std::string HttpMetrics::to_prometheus() const {
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kBucketBounds.size(); ++i) {
     cumulative += bucket_counts_[i];
-    out += "imgkit_http_request_duration_seconds_bucket{le=\"" + number(kBucketBounds[i]) +
-           "\"} " + std::to_string(cumulative) + "\n";
+    out += "imgkit_http_request_duration_seconds_bucket{le=\"" + number(kBucketBounds[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
   }
-  out += "imgkit_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(count_) +
-         "\n";
+  out +=
+      "imgkit_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
   out += "imgkit_http_request_duration_seconds_sum " + number(sum_seconds_) + "\n";
   out += "imgkit_http_request_duration_seconds_count " + std::to_string(count_) + "\n";
   family(out, "imgkit_http_requests_in_flight", "gauge",

@@ -51,12 +51,11 @@ void refuse_oversized(const Operation& operation, const Image& input,
   const std::uint64_t pixels = std::uint64_t{shape.width} * shape.height;
   if (pixels <= limits.max_pixels && shape.bytes() <= limits.max_image_bytes) return;
   throw ServeError(413, "image_too_large",
-                   operation.description + ": the output would be " +
-                       std::to_string(shape.width) + "x" + std::to_string(shape.height) + "x" +
-                       std::to_string(shape.channels) + " (" + describe_size(shape.bytes()) +
-                       "), over the limit of " + std::to_string(limits.max_pixels) +
-                       " pixels (--max-pixels) or " + describe_size(limits.max_image_bytes) +
-                       " ([imgkit] max_image_mb)");
+                   operation.description + ": the output would be " + std::to_string(shape.width) +
+                       "x" + std::to_string(shape.height) + "x" + std::to_string(shape.channels) +
+                       " (" + describe_size(shape.bytes()) + "), over the limit of " +
+                       std::to_string(limits.max_pixels) + " pixels (--max-pixels) or " +
+                       describe_size(limits.max_image_bytes) + " ([imgkit] max_image_mb)");
 }
 
 Image apply(const Operation& operation, const Image& image) {
@@ -92,9 +91,9 @@ ParsedQuery parse_query(const std::vector<std::string>& operation_specs,
 
 void check_deadline(Deadline deadline, const std::string& next_step) {
   if (std::chrono::steady_clock::now() < deadline) return;
-  throw ServeError(503, "timeout",
-                   "the request ran past --timeout-ms before " + next_step +
-                       "; nothing more was started");
+  throw ServeError(
+      503, "timeout",
+      "the request ran past --timeout-ms before " + next_step + "; nothing more was started");
 }
 
 ProcessedImage process_request(const std::vector<std::uint8_t>& body, const ParsedQuery& query,
