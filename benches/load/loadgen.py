@@ -128,6 +128,7 @@ def run_phase(port, body, concurrency, seconds):
     latencies = []
     non_2xx = [0]
     errors = [0]
+    error_kinds = {}
     lock = threading.Lock()
     stop_at = time.time() + seconds
     path = "/v1/process?op=gaussian_blur:sigma=2"
@@ -147,8 +148,11 @@ def run_phase(port, body, concurrency, seconds):
                 response.read()
                 if not 200 <= response.status < 300:
                     bad += 1
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as e:
                 failed += 1
+                with lock:
+                    kind = type(e).__name__ + ": " + str(e)[:60]
+                    error_kinds[kind] = error_kinds.get(kind, 0) + 1
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
@@ -181,6 +185,7 @@ def run_phase(port, body, concurrency, seconds):
         "p50": quantile(0.50),
         "p99": quantile(0.99),
         "p999": quantile(0.999),
+        "error_kinds": error_kinds,
     }
 
 
@@ -271,6 +276,8 @@ def main():
                     print("%4dx%-4d c=%-3d %-20s %7.1f req/s  non-2xx %d  errors %d  p50 %.1f  p99 %.1f  p99.9 %.1f ms  %s" % (
                         size, size, concurrency, name, result["rps"], result["non_2xx"], result["errors"],
                         result["p50"], result["p99"], result["p999"], result["routing"] + " | " + result["call_ms"]), flush=True)
+                    if result["error_kinds"]:
+                        print("    connection errors:", result["error_kinds"], flush=True)
     finally:
         server.terminate()
         code = server.wait(timeout=60)
