@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +52,14 @@ constexpr std::size_t kKeepAliveMaxRequests = 1'000'000;
 constexpr time_t kSocketTimeoutSeconds = 10;
 // A client's X-Request-Id longer than this (or with control characters) is replaced.
 constexpr std::size_t kMaxRequestIdLength = 128;
+
+// cpp-httplib 0.11 listens with a backlog of 5: 64 clients connecting at once overflow
+// it, and the kernel drops their handshakes until they retry (a second or more of
+// latency, and resets). listen() again on the bound socket raises the backlog in place.
+class Server : public httplib::Server {
+ public:
+  bool raise_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
+};
 
 // A counting semaphore with a deadline (std::counting_semaphore is C++20).
 class WorkSlots {
@@ -529,12 +538,12 @@ int run_serve(const ServeOptions& given, const std::function<void()>& start_rout
   start_routing();
   Service service(options, imgkit::routing::configured_limits().max_image_bytes);
 
-  httplib::Server server;
+  Server server;
   configure(server, options);
   service.install(server);
   const int bound_port =
       port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  if (bound_port < 0) {
+  if (bound_port < 0 || !server.raise_backlog()) {
     throw Error(ErrorCategory::kInternal,
                 "--listen " + options.listen + ": cannot listen there: " + std::strerror(errno));
   }
