@@ -259,6 +259,7 @@ def main():
     if port is None:
         sys.exit("loadgen: the server did not start; see " + log_path)
 
+    load_before = os.getloadavg()[0]
     rows = []
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
@@ -288,7 +289,9 @@ def main():
                   "client: `benches/load/loadgen.py` on the same machine, %g s per phase, one keep-alive "
                   "connection per client thread, `POST /v1/process?op=gaussian_blur:sigma=2` with an RGB PNG "
                   "(decode_png, gaussian_blur, encode_png; only gaussian_blur's mode changes). "
-                  "Server exit status after SIGTERM: %d.\n\n" % (machine(), args.imgkit, args.seconds, code))
+                  "Server exit status after SIGTERM: %d. Load average (1 min) when the run started: %.1f, "
+                  "when it ended: %.1f (other work on the machine shows here).\n\n"
+                  % (machine(), args.imgkit, args.seconds, code, load_before, os.getloadavg()[0]))
         out.write("Latency is the client's, end to end. The last two columns are from `/metrics`, moved during the "
                   "phase: gaussian_blur's calls by route and its fallbacks by cause, and its own mean time per call by "
                   "route (legacy and rust time each implementation; shadow the whole shadow call). The breaker's "
