@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -399,6 +400,7 @@ def main():
         print("%d failures; server log in %s" % (len(failures), STDERR))
         return 1
     print("serve test: all checks passed")
+    shutil.rmtree(WORK, ignore_errors=True)
     return 0
 
 
