@@ -17,6 +17,7 @@ packages=(
   cmake ninja-build ccache pkg-config g++ clang clang-format libclang-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
+  libcpp-httplib-dev
   netpbm imagemagick valgrind
 )
 

@@ -7,6 +7,8 @@
 //   imgkit parity CORPUS_DIR [--config FILE] [--json FILE] [--save-mismatches DIR]
 //   imgkit parity --replay CAPTURE_DIR [--config FILE] [--json FILE]
 //   imgkit report [--config FILE] [--metrics-json FILE ...] [--json] [--html FILE]
+//   imgkit serve [--listen HOST:PORT] [--config FILE] [--threads N] [--max-body-mb M]
+//                [--max-pixels P] [--timeout-ms T]
 //   imgkit --version
 //
 // Routing (legacy C++ or Rust, per component) comes from --config FILE, else
@@ -36,6 +38,7 @@
 #include "parity_command.hpp"
 #include "process_command.hpp"
 #include "report_command.hpp"
+#include "serve_command.hpp"
 #include "staged_file.hpp"
 #include "status_table.hpp"
 #include "switchyard/config.hpp"
@@ -48,7 +51,7 @@ namespace {
 constexpr int kExitRuntimeError = 1;
 constexpr int kExitUsageError = 2;
 
-constexpr const char* kCommands[] = {"process", "status", "parity", "report"};
+constexpr const char* kCommands[] = {"process", "status", "parity", "report", "serve"};
 
 // Limits on the command line are in MiB, as in the config's [imgkit] table.
 constexpr std::uint64_t kMaxLimitMb = 1 << 20;  // 1 TiB: a typo, not a limit
@@ -58,10 +61,12 @@ std::optional<std::string> given(const std::string& option) {
   return option;
 }
 
-// A one-shot run does not watch the file: it would end before a reload mattered.
-void start_routing(const std::string& config_option) {
-  // Nothing would ever end a `pause` in a run that never re-reads its config.
-  switchyard::failpoints::set_blocking_limit(std::chrono::seconds(60));
+// A one-shot run does not watch the file: it would end before a reload mattered. A
+// service does: editing the file is how it is steered.
+void start_routing(const std::string& config_option, bool watch = false) {
+  // Nothing would ever end a `pause` in a run that never re-reads its config; a service
+  // re-reads it, so an edit ends one there.
+  if (!watch) switchyard::failpoints::set_blocking_limit(std::chrono::seconds(60));
   // The library treats a kill switch it cannot read as on; a command can say so and stop.
   if (!imgkit::routing::force_legacy_from_environment()) {
     const char* value = std::getenv("IMGKIT_FORCE_LEGACY");
@@ -70,7 +75,7 @@ void start_routing(const std::string& config_option) {
         ": not a switch value; accepted: " + std::string(imgkit::routing::kForceLegacyAccepted));
   }
   if (const std::optional<std::string> path = imgkit::routing::config_path(given(config_option))) {
-    imgkit::routing::start(*path, /*watch=*/false);
+    imgkit::routing::start(*path, watch);
     return;
   }
   std::cerr << "imgkit: note: no config file (no --config, no IMGKIT_CONFIG, none installed "
@@ -187,8 +192,52 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--html", report_options.html,
                          "also write a self-contained HTML page here");
 
+  imgkit::cli::ServeOptions serve;
+  std::string serve_config;
+  std::uint64_t serve_max_body_mb = serve.max_body_bytes >> 20;
+  std::uint64_t serve_timeout_ms = static_cast<std::uint64_t>(serve.timeout.count());
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "Serve the operations over HTTP, routed by a config file re-read while serving "
+      "(POST /v1/process, GET /metrics, /v1/routes, /healthz, /readyz); SIGTERM or SIGINT "
+      "drains and exits 0");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free "
+                        "one, printed on stderr)");
+  serve_cmd->add_option("--config", serve_config,
+                        "switchyard config file (routing, [failpoints], [imgkit] max_image_mb), "
+                        "re-read while serving");
+  serve_cmd
+      ->add_option("--threads", serve.threads,
+                   "requests processed at once (default: the number of cores); more "
+                   "connections than this wait for a slot within their timeout")
+      ->check(CLI::Range(1U, 1024U));
+  serve_cmd
+      ->add_option("--max-body-mb", serve_max_body_mb,
+                   "refuse a request body over this many MiB with 413, before reading it "
+                   "(default 32)")
+      ->check(CLI::Range(std::uint64_t{1}, kMaxLimitMb));
+  serve_cmd
+      ->add_option("--max-pixels", serve.max_pixels,
+                   "refuse an image (decoded, or an operation's output) of more pixels with "
+                   "413, before its pixels are allocated (default 100000000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  serve_cmd
+      ->add_option("--timeout-ms", serve_timeout_ms,
+                   "answer 503 once a request has run this long: checked while waiting for a "
+                   "slot and between operations, so no new operation starts after it "
+                   "(default 30000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3'600'000}));
+  serve_cmd->footer("Operations (op=..., repeatable, applied in order):\n" +
+                    imgkit::cli::operations_help());
+
   try {
     app.parse(argc, argv);
+    if (*serve_cmd) {
+      serve.max_body_bytes = serve_max_body_mb << 20;
+      serve.timeout = std::chrono::milliseconds(serve_timeout_ms);
+      return imgkit::cli::run_serve(serve, [&] { start_routing(serve_config, /*watch=*/true); });
+    }
     if (*report_cmd) {
       start_routing(report_config);  // the rules, and the report when no file is given
       const switchyard::Router& router = imgkit::routing::router();
