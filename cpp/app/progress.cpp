@@ -84,9 +84,4 @@ void Progress::finish() {
   }
 }
 
-std::size_t Progress::done() const {
-  const std::lock_guard lock(mutex_);
-  return done_;
-}
-
 }  // namespace imgkit::cli

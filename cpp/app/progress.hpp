@@ -38,8 +38,6 @@ class Progress {
   // Ends the redrawn line (a no-op for plain lines).
   void finish();
 
-  std::size_t done() const;
-
  private:
   void draw_locked();
 
@@ -47,7 +45,7 @@ class Progress {
   const std::size_t total_;
   const bool terminal_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::size_t done_ = 0;
   std::size_t failed_ = 0;
   std::chrono::steady_clock::time_point last_draw_{};

@@ -486,10 +486,10 @@ class SignalWatch {
       if (done()) return;
       signal_number = next_signal(signals);
     }
+    service.drain();  // not ready first: the line below says it already is
     std::cerr << "imgkit: " << strsignal(signal_number)
               << ": draining (not ready, no new connections, finishing requests in flight)"
               << std::endl;
-    service.drain();
     server.stop();
     const auto give_up = std::chrono::steady_clock::now() + budget;
     while (!done()) {

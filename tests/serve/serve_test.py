@@ -86,14 +86,19 @@ def routes(client):
     return json.loads(body)
 
 
-def wait_for(client, predicate, what, timeout=10):
+def wait_until(condition, what, timeout=10):
+    """Polls `condition` (state another process owns) until it holds, or fails the check."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if predicate(routes(client)):
+        if condition():
             return True
-        time.sleep(0.05)
+        time.sleep(0.02)
     check(False, "timed out waiting for " + what)
     return False
+
+
+def wait_for(client, predicate, what, timeout=10):
+    return wait_until(lambda: predicate(routes(client)), what, timeout)
 
 
 def mode_of(report, component="gaussian_blur"):
@@ -288,9 +293,12 @@ def check_drain(server, port):
 
     thread = threading.Thread(target=slow_request)
     thread.start()
-    time.sleep(0.2)  # the request is inside its 500 ms operation
+    # The request is in flight (this /metrics request counts itself too) ...
+    wait_until(lambda: (sample_value(metrics(Client(port)), "imgkit_http_requests_in_flight") or 0) >= 2,
+               "the slow request in flight")
     server.send_signal(signal.SIGTERM)
-    time.sleep(0.1)
+    # ... and the server has taken the signal (it marks itself not ready, then says so).
+    wait_until(lambda: b"draining (not ready" in open(STDERR, "rb").read(), "the drain to begin")
     status, _, _ = idle.request("GET", "/readyz")
     check(status == 503, "/readyz while draining: %d" % status)
     thread.join(10)

@@ -520,7 +520,7 @@ T Router::run_shadow(ComponentId id, const RoutePlan& plan, Legacy& legacy, Rust
     count_fallback(id, Mode::kShadow, Route::kShadow, FallbackCause::kBreakerOpen, {});
     return answered();
   }
-  const TimePoint rust_start = clock_->now();
+  const TimePoint rust_start = legacy_end;  // no clock read more: Rust starts now
   std::string exception;
   std::optional<RustResult<T>> attempted = attempt(
       breaker, [&] { return call_rust<T>(rust); }, exception);
