@@ -58,3 +58,16 @@ target_link_libraries(imgkit_ffi-static INTERFACE ZLIB::ZLIB)
 
 # cxx/cc compile C++ inside build scripts; give them the compiler CMake chose.
 corrosion_set_env_vars(imgkit_ffi "CXX=${CMAKE_CXX_COMPILER}" "CC=${CMAKE_C_COMPILER}")
+
+# libimgkit_rs.so, the pure-Rust C library (bridge/imgkit-capi): no C++ is linked into it,
+# and nothing C++ links it; programs load it by path, as they would libimgkit.so.
+set(_imgkit_capi_features "")
+if(NOT IMGKIT_FAILPOINTS)
+  set(_imgkit_capi_features NO_DEFAULT_FEATURES)
+endif()
+corrosion_import_crate(
+  MANIFEST_PATH "${PROJECT_SOURCE_DIR}/Cargo.toml"
+  CRATES imgkit-capi
+  CRATE_TYPES cdylib
+  LOCKED
+  ${_imgkit_capi_features})
