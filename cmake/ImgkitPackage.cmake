@@ -7,6 +7,10 @@
 #                                                (and imgkit::failpoints): no image code, no Rust
 #     imgkit-targets.cmake                       component `imgkit`: imgkit::imgkit, the facades,
 #                                                and everything they link (core, legacy, the bridge)
+#     imgkit-capi-targets.cmake                  component `capi`: imgkit::capi, libimgkit.so
+#   include/imgkit.h                             the C API (cbindgen's, bridge/imgkit-capi)
+#   lib/libimgkit.so.0, lib/libimgkit_rs.so.0    its two implementations (C++ routed, Rust)
+#   lib/pkgconfig/imgkit.pc                      `pkg-config --cflags --libs imgkit`
 #
 # Installed targets keep their in-tree names (the aliases in cpp/*/CMakeLists.txt and each
 # target's EXPORT_NAME), so a consumer's CMakeLists reads the same inside and outside this
@@ -61,6 +65,31 @@ install(TARGETS imgkit imgkit_core imgkit_legacy imgkit_ffi_cxx imgkit_ffi
 install(EXPORT imgkit-targets
   NAMESPACE imgkit::
   DESTINATION "${IMGKIT_INSTALL_CMAKEDIR}")
+
+# The C API: libimgkit.so (a shared library linking everything above in, exporting only
+# imgkit.h's functions) and its twin libimgkit_rs.so, the Rust cdylib, installed as a
+# file with its SONAME link: a program linked against libimgkit.so.0 switches to Rust by
+# loading the other file (dlopen, ctypes) or through a libimgkit.so.0 link to it.
+install(FILES "${PROJECT_SOURCE_DIR}/bridge/imgkit-capi/include/imgkit.h"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(TARGETS imgkit_capi imgkit_capi_headers
+  EXPORT imgkit-capi-targets
+  LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+set_target_properties(imgkit_capi PROPERTIES EXPORT_NAME capi)
+set_target_properties(imgkit_capi_headers PROPERTIES EXPORT_NAME capi_headers)
+install(EXPORT imgkit-capi-targets
+  NAMESPACE imgkit::
+  DESTINATION "${IMGKIT_INSTALL_CMAKEDIR}")
+install(FILES "$<TARGET_FILE:imgkit_rs-shared>" DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
+              WORLD_EXECUTE)
+install(CODE "execute_process(COMMAND \"${CMAKE_COMMAND}\" -E create_symlink libimgkit_rs.so
+  \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/libimgkit_rs.so.0\")")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/imgkit.pc.in" "${CMAKE_CURRENT_BINARY_DIR}/imgkit.pc"
+  @ONLY)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/imgkit.pc"
+  DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 
 configure_package_config_file(
   "${CMAKE_CURRENT_LIST_DIR}/imgkit-config.cmake.in"

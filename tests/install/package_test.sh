@@ -46,7 +46,8 @@ configure() {  # SOURCE BINARY
 
 run "installing $build_dir" cmake --install "$build_dir" --prefix "$work/prefix"
 for file in lib/cmake/imgkit/imgkit-config.cmake lib/libimgkit_ffi.a include/switchyard/router.hpp \
-  include/imgkit/imgkit.hpp; do
+  include/imgkit/imgkit.hpp include/imgkit.h lib/libimgkit.so.0 lib/libimgkit_rs.so.0 \
+  lib/pkgconfig/imgkit.pc; do
   [ -f "$work/prefix/$file" ] || { step="checking the install tree"; echo "missing: $file" >&2; exit 1; }
 done
 
@@ -64,4 +65,27 @@ run "building tests/install-consumer" cmake --build "$work/consumer"
 run "running blur_one" "$work/consumer/blur_one" "$source_dir/tests/install-consumer/rust.toml" \
   "$source_dir/samples/rose.ppm"
 cat "$work/step.log"
+
+# The C API: c_blur built by CMake (imgkit::capi) and by pkg-config alone, then one binary
+# run on libimgkit.so and, through a libimgkit.so.0 link, on libimgkit_rs.so: the same
+# answer (libimgkit.so routed to Rust by rust.toml, so the bytes are the same too).
+run "building c_blur with pkg-config" sh -c "cc -Wall -Werror -o '$work/c_blur_pc' \
+  '$source_dir/tests/install-consumer/c_blur.c' \
+  \$(PKG_CONFIG_PATH='$work/prefix/lib/pkgconfig' pkg-config --cflags --libs imgkit)"
+mkdir -p "$work/rust-libs"
+ln -s "$work/prefix/lib/libimgkit_rs.so.0" "$work/rust-libs/libimgkit.so.0"
+rose="$source_dir/samples/rose.ppm"
+export IMGKIT_CONFIG="$source_dir/tests/install-consumer/rust.toml"
+run "running c_blur on libimgkit.so" env LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/c_blur" "$rose"
+cxx_answer=$(cat "$work/step.log")
+run "running c_blur (pkg-config) on libimgkit.so" env LD_LIBRARY_PATH="$work/prefix/lib" "$work/c_blur_pc" "$rose"
+pc_answer=$(cat "$work/step.log")
+run "running c_blur on libimgkit_rs.so" env LD_LIBRARY_PATH="$work/rust-libs" "$work/consumer/c_blur" "$rose"
+rust_answer=$(cat "$work/step.log")
+echo "c_blur: $cxx_answer | $rust_answer"
+step="comparing c_blur's answers"
+case "$cxx_answer" in "c++ "*) ;; *) echo "expected libimgkit.so (c++): $cxx_answer" >&2; exit 1 ;; esac
+case "$rust_answer" in "rust "*) ;; *) echo "expected libimgkit_rs.so (rust): $rust_answer" >&2; exit 1 ;; esac
+[ "$cxx_answer" = "$pc_answer" ] || { echo "pkg-config build differs: $pc_answer" >&2; exit 1; }
+[ "${cxx_answer#c++ }" = "${rust_answer#rust }" ] || { echo "the libraries' answers differ" >&2; exit 1; }
 echo "install package test: passed"
