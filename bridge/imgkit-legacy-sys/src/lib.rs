@@ -54,9 +54,15 @@ use std::pin::Pin;
 use autocxx::{c_uint, c_ulong};
 use cxx::{let_cxx_string, CxxString};
 
-/// The generated bindings. autocxx's output is allowed the lints it trips here only.
+/// The generated bindings. autocxx's output is allowed the lints it trips, here only: the
+/// shim's functions take 8 to 12 arguments, the C++ enums keep their `k` prefixes, and
+/// its `unsafe impl cxx::ExternType` carry no `// SAFETY:` comment.
 mod bindings {
-    #![allow(clippy::missing_safety_doc, clippy::undocumented_unsafe_blocks)]
+    #![allow(
+        clippy::too_many_arguments,
+        clippy::enum_variant_names,
+        clippy::undocumented_unsafe_blocks
+    )]
     use autocxx::prelude::*;
 
     include_cpp! {
@@ -260,83 +266,103 @@ pub fn convolve(
     weights: &[f32],
 ) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: `samples` holds width * height * channels samples (Image::new), the
-        // shim reads `weights.len()` weights and writes at most `out_len` samples; all
-        // three buffers outlive the call.
-        unsafe {
-            shim::convolve(
-                samples,
-                width,
-                height,
-                channels,
-                c_uint(kernel_width),
-                c_uint(kernel_height),
-                weights.as_ptr(),
-                weights.len(),
-                out,
-                out_len,
-                cat,
-                msg,
-            )
-        }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: `samples` holds width * height * channels samples (Image::new), the
+            // shim reads `weights.len()` weights and writes at most `out_len` samples; all
+            // three buffers outlive the call.
+            unsafe {
+                shim::convolve(
+                    samples,
+                    width,
+                    height,
+                    channels,
+                    c_uint(kernel_width),
+                    c_uint(kernel_height),
+                    weights.as_ptr(),
+                    weights.len(),
+                    out,
+                    out_len,
+                    cat,
+                    msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::gaussian_blur`.
 pub fn gaussian_blur(image: &Image, sigma: f32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `convolve`: the input is exactly its geometry's size, the output
-        // `out_len` long, both alive for the call.
-        unsafe {
-            shim::gaussian_blur(
-                samples, width, height, channels, sigma, out, out_len, cat, msg,
-            )
-        }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `convolve`: the input is exactly its geometry's size, the output
+            // `out_len` long, both alive for the call.
+            unsafe {
+                shim::gaussian_blur(
+                    samples, width, height, channels, sigma, out, out_len, cat, msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::box_blur`.
 pub fn box_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe {
-            shim::box_blur(
-                samples,
-                width,
-                height,
-                channels,
-                c_uint(radius),
-                out,
-                out_len,
-                cat,
-                msg,
-            )
-        }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::box_blur(
+                    samples,
+                    width,
+                    height,
+                    channels,
+                    c_uint(radius),
+                    out,
+                    out_len,
+                    cat,
+                    msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::median_blur`.
 pub fn median_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe {
-            shim::median_blur(
-                samples,
-                width,
-                height,
-                channels,
-                c_uint(radius),
-                out,
-                out_len,
-                cat,
-                msg,
-            )
-        }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::median_blur(
+                    samples,
+                    width,
+                    height,
+                    channels,
+                    c_uint(radius),
+                    out,
+                    out_len,
+                    cat,
+                    msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::sobel`: a 1-channel answer.
@@ -351,14 +377,19 @@ pub fn sobel(image: &Image) -> Result<Image, LegacyError> {
 /// `imgkit::legacy::unsharp_mask`.
 pub fn unsharp_mask(image: &Image, sigma: f32, amount: f32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe {
-            shim::unsharp_mask(
-                samples, width, height, channels, sigma, amount, out, out_len, cat, msg,
-            )
-        }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::unsharp_mask(
+                    samples, width, height, channels, sigma, amount, out, out_len, cat, msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::resize` to `target_width` x `target_height`.
@@ -373,24 +404,29 @@ pub fn resize(
         ResizeFilter::Nearest => imgkit::ResizeFilter::kNearest,
         ResizeFilter::Bilinear => imgkit::ResizeFilter::kBilinear,
     };
-    image_call(target_width, target_height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe {
-            shim::resize(
-                samples,
-                width,
-                height,
-                channels,
-                c_uint(target_width),
-                c_uint(target_height),
-                filter,
-                out,
-                out_len,
-                cat,
-                msg,
-            )
-        }
-    })
+    image_call(
+        target_width,
+        target_height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::resize(
+                    samples,
+                    width,
+                    height,
+                    channels,
+                    c_uint(target_width),
+                    c_uint(target_height),
+                    filter,
+                    out,
+                    out_len,
+                    cat,
+                    msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::flip`.
@@ -400,19 +436,33 @@ pub fn flip(image: &Image, axis: FlipAxis) -> Result<Image, LegacyError> {
         FlipAxis::Horizontal => imgkit::FlipAxis::kHorizontal,
         FlipAxis::Vertical => imgkit::FlipAxis::kVertical,
     };
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::flip(samples, width, height, channels, axis, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::flip(
+                    samples, width, height, channels, axis, out, out_len, cat, msg,
+                )
+            }
+        },
+    )
 }
 
 /// `imgkit::legacy::rotate90`: the answer is `height` x `width`.
 pub fn rotate90(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.height, image.width, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::rotate90(samples, width, height, channels, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.height,
+        image.width,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe { shim::rotate90(samples, width, height, channels, out, out_len, cat, msg) }
+        },
+    )
 }
 
 /// `imgkit::legacy::to_grayscale`: a 1-channel answer.
@@ -442,10 +492,15 @@ pub fn histogram(image: &Image) -> Result<Vec<u64>, LegacyError> {
 /// `imgkit::legacy::equalize`.
 pub fn equalize(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, image.channels, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::equalize(samples, width, height, channels, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.width,
+        image.height,
+        image.channels,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe { shim::equalize(samples, width, height, channels, out, out_len, cat, msg) }
+        },
+    )
 }
 
 /// `imgkit::legacy::otsu_level`.
