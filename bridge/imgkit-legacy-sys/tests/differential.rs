@@ -10,9 +10,40 @@ mod support;
 use imgkit_kernels as kernels;
 use imgkit_legacy_sys as legacy;
 use support::{
-    assert_agree, assert_both_reject, declared_tolerance, random_image, rust_image, shape, view,
-    Rng, CASES,
+    assert_agree, assert_both_reject, declared_components, declared_tolerance, random_image,
+    rust_image, shape, view, Rng, CASES,
 };
+
+/// The components this file has a test for, each test named after its component.
+const DIFFERENTIAL_TESTS: [&str; 14] = [
+    "convolve",
+    "gaussian_blur",
+    "box_blur",
+    "median_blur",
+    "sobel",
+    "unsharp_mask",
+    "resize",
+    "flip",
+    "rotate90",
+    "to_grayscale",
+    "histogram",
+    "equalize",
+    "otsu_level",
+    "otsu_threshold",
+];
+
+/// A port added to cpp/imgkit/src/ports without a test here fails this one.
+#[test]
+fn every_image_operation_has_a_differential_test() {
+    let mut declared = declared_components();
+    let mut tested = DIFFERENTIAL_TESTS.to_vec();
+    declared.sort_unstable();
+    tested.sort_unstable();
+    assert_eq!(
+        declared, tested,
+        "image operations declared by ports vs tested here"
+    );
+}
 
 /// Runs `check(rng, image, context)` on `CASES` random images; `context` names the
 /// component, the case and the shape for failure messages.

@@ -110,15 +110,27 @@ pub fn rust_image(
     Ok(samples)
 }
 
+/// The ports of the image operations (the codecs' ports are not bound here).
+const PORTS: [&str; 3] = [
+    include_str!("../../../../cpp/imgkit/src/ports/filters.hpp"),
+    include_str!("../../../../cpp/imgkit/src/ports/geometry.hpp"),
+    include_str!("../../../../cpp/imgkit/src/ports/tone.hpp"),
+];
+
+/// Every image operation a port declares, by name, in file order.
+pub fn declared_components() -> Vec<&'static str> {
+    const OPENING: &str = "declaration{\"";
+    PORTS
+        .iter()
+        .flat_map(|port| port.split(OPENING).skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
 /// The largest difference per sample a component's answers may show: the default
 /// tolerance in its port's declaration (cpp/imgkit/src/ports), read from there so that
 /// the rule is written once. Panics if the component has no declaration.
 pub fn declared_tolerance(component: &str) -> u8 {
-    const PORTS: [&str; 3] = [
-        include_str!("../../../../cpp/imgkit/src/ports/filters.hpp"),
-        include_str!("../../../../cpp/imgkit/src/ports/geometry.hpp"),
-        include_str!("../../../../cpp/imgkit/src/ports/tone.hpp"),
-    ];
     let opening = format!("declaration{{\"{component}\",");
     let declaration = PORTS
         .iter()
