@@ -48,7 +48,6 @@
 //! The shim costs one copy of the input into an `imgkit::Image` and one of the answer
 //! into the caller's buffer; the tests compare answers, not speed.
 
-use std::fmt;
 use std::pin::Pin;
 
 use autocxx::{c_uint, c_ulong};
@@ -90,114 +89,13 @@ mod bindings {
     pub(crate) use ffi::{imgkit, imgkit_legacy_sys as shim};
 }
 
+mod error;
+mod image;
+
 use bindings::{imgkit, shim};
-
-/// The category of the `imgkit::Error` a legacy call threw (`imgkit::ErrorCategory`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCategory {
-    InvalidArgument,
-    MalformedData,
-    Unsupported,
-    LimitExceeded,
-    /// Also any exception other than `imgkit::Error`.
-    Internal,
-}
-
-impl From<&imgkit::ErrorCategory> for ErrorCategory {
-    fn from(category: &imgkit::ErrorCategory) -> Self {
-        match category {
-            imgkit::ErrorCategory::kInvalidArgument => Self::InvalidArgument,
-            imgkit::ErrorCategory::kMalformedData => Self::MalformedData,
-            imgkit::ErrorCategory::kUnsupported => Self::Unsupported,
-            imgkit::ErrorCategory::kLimitExceeded => Self::LimitExceeded,
-            imgkit::ErrorCategory::kInternal => Self::Internal,
-        }
-    }
-}
-
-/// What a legacy call threw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LegacyError {
-    pub category: ErrorCategory,
-    /// The exception's `what()`, for people.
-    pub message: String,
-}
-
-impl fmt::Display for LegacyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {}", self.category, self.message)
-    }
-}
-
-impl std::error::Error for LegacyError {}
-
-/// An owned 8-bit image in `imgkit::Image`'s layout: row-major, channels interleaved.
-///
-/// Only the sample count is checked here (it must be `width * height * channels`); the
-/// geometry itself is left for legacy to judge, so that a test can hand it a 0-wide or
-/// 2-channel image and see legacy's own answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    samples: Vec<u8>,
-    width: u32,
-    height: u32,
-    channels: u32,
-}
-
-impl Image {
-    /// An [`ErrorCategory::InvalidArgument`] error unless `samples` holds exactly
-    /// `width * height * channels` samples.
-    pub fn new(
-        samples: Vec<u8>,
-        width: u32,
-        height: u32,
-        channels: u32,
-    ) -> Result<Self, LegacyError> {
-        match sample_count(width, height, channels) {
-            Some(expected) if expected == samples.len() => Ok(Self {
-                samples,
-                width,
-                height,
-                channels,
-            }),
-            _ => Err(LegacyError {
-                category: ErrorCategory::InvalidArgument,
-                message: format!(
-                    "buffer holds {} samples, a {width}x{height}x{channels} image needs \
-                     {width} * {height} * {channels}",
-                    samples.len()
-                ),
-            }),
-        }
-    }
-
-    pub fn samples(&self) -> &[u8] {
-        &self.samples
-    }
-
-    pub fn into_samples(self) -> Vec<u8> {
-        self.samples
-    }
-
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-
-    pub fn channels(&self) -> u32 {
-        self.channels
-    }
-}
-
-fn sample_count(width: u32, height: u32, channels: u32) -> Option<usize> {
-    usize::try_from(width)
-        .ok()?
-        .checked_mul(usize::try_from(height).ok()?)?
-        .checked_mul(usize::try_from(channels).ok()?)
-}
+pub use error::{ErrorCategory, LegacyError};
+use image::sample_count;
+pub use image::Image;
 
 /// Which samples [`resize`] reads (`imgkit::ResizeFilter`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,10 +149,10 @@ fn image_call(
 /// The input image's arguments: samples, width, height, channels.
 fn input(image: &Image) -> (*const u8, c_uint, c_uint, c_uint) {
     (
-        image.samples.as_ptr(),
-        c_uint(image.width),
-        c_uint(image.height),
-        c_uint(image.channels),
+        image.samples().as_ptr(),
+        c_uint(image.width()),
+        c_uint(image.height()),
+        c_uint(image.channels()),
     )
 }
 
@@ -267,9 +165,9 @@ pub fn convolve(
 ) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: `samples` holds width * height * channels samples (Image::new), the
             // shim reads `weights.len()` weights and writes at most `out_len` samples; all
@@ -298,9 +196,9 @@ pub fn convolve(
 pub fn gaussian_blur(image: &Image, sigma: f32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `convolve`: the input is exactly its geometry's size, the output
             // `out_len` long, both alive for the call.
@@ -317,9 +215,9 @@ pub fn gaussian_blur(image: &Image, sigma: f32) -> Result<Image, LegacyError> {
 pub fn box_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe {
@@ -343,9 +241,9 @@ pub fn box_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
 pub fn median_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe {
@@ -368,19 +266,24 @@ pub fn median_blur(image: &Image, radius: u32) -> Result<Image, LegacyError> {
 /// `imgkit::legacy::sobel`: a 1-channel answer.
 pub fn sobel(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, 1, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::sobel(samples, width, height, channels, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.width(),
+        image.height(),
+        1,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe { shim::sobel(samples, width, height, channels, out, out_len, cat, msg) }
+        },
+    )
 }
 
 /// `imgkit::legacy::unsharp_mask`.
 pub fn unsharp_mask(image: &Image, sigma: f32, amount: f32) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe {
@@ -407,7 +310,7 @@ pub fn resize(
     image_call(
         target_width,
         target_height,
-        image.channels,
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe {
@@ -437,9 +340,9 @@ pub fn flip(image: &Image, axis: FlipAxis) -> Result<Image, LegacyError> {
         FlipAxis::Vertical => imgkit::FlipAxis::kVertical,
     };
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe {
@@ -455,9 +358,9 @@ pub fn flip(image: &Image, axis: FlipAxis) -> Result<Image, LegacyError> {
 pub fn rotate90(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.height,
-        image.width,
-        image.channels,
+        image.height(),
+        image.width(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe { shim::rotate90(samples, width, height, channels, out, out_len, cat, msg) }
@@ -468,17 +371,22 @@ pub fn rotate90(image: &Image) -> Result<Image, LegacyError> {
 /// `imgkit::legacy::to_grayscale`: a 1-channel answer.
 pub fn to_grayscale(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, 1, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::to_grayscale(samples, width, height, channels, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.width(),
+        image.height(),
+        1,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe { shim::to_grayscale(samples, width, height, channels, out, out_len, cat, msg) }
+        },
+    )
 }
 
 /// `imgkit::legacy::histogram`, flattened: `counts[c * 256 + v]` is the number of
 /// samples of channel `c` equal to `v` (the layout of `imgkit_kernels::histogram`).
 pub fn histogram(image: &Image) -> Result<Vec<u64>, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    let mut counts = vec![0u64; image.channels as usize * 256];
+    let mut counts = vec![0u64; image.channels() as usize * 256];
     // autocxx binds `std::uint64_t*` as `*mut c_ulong`, a transparent newtype of u64.
     let (out, out_len) = (counts.as_mut_ptr().cast::<c_ulong>(), counts.len());
     call(|cat, msg| {
@@ -493,9 +401,9 @@ pub fn histogram(image: &Image) -> Result<Vec<u64>, LegacyError> {
 pub fn equalize(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
     image_call(
-        image.width,
-        image.height,
-        image.channels,
+        image.width(),
+        image.height(),
+        image.channels(),
         |out, out_len, cat, msg| {
             // SAFETY: as in `gaussian_blur`.
             unsafe { shim::equalize(samples, width, height, channels, out, out_len, cat, msg) }
@@ -527,8 +435,15 @@ pub fn otsu_level(image: &Image) -> Result<u8, LegacyError> {
 /// `imgkit::legacy::otsu_threshold`: a 1-channel answer.
 pub fn otsu_threshold(image: &Image) -> Result<Image, LegacyError> {
     let (samples, width, height, channels) = input(image);
-    image_call(image.width, image.height, 1, |out, out_len, cat, msg| {
-        // SAFETY: as in `gaussian_blur`.
-        unsafe { shim::otsu_threshold(samples, width, height, channels, out, out_len, cat, msg) }
-    })
+    image_call(
+        image.width(),
+        image.height(),
+        1,
+        |out, out_len, cat, msg| {
+            // SAFETY: as in `gaussian_blur`.
+            unsafe {
+                shim::otsu_threshold(samples, width, height, channels, out, out_len, cat, msg)
+            }
+        },
+    )
 }
