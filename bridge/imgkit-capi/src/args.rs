@@ -4,11 +4,12 @@
 //! buffers (invalid argument). Only then does any slice exist, so a borrowed output
 //! never aliases a borrowed input.
 
+use std::ffi::c_int;
 use std::ops::Range;
 
-use imgkit_kernels::{ImageView, ImageViewMut};
+use imgkit_kernels::{ImageView, ImageViewMut, Shape};
 
-use crate::call::Failure;
+use crate::call::{entry, guarded, Failure};
 
 /// Errors when any of `pointers` (name, address) is null, naming the first.
 pub(crate) fn non_null(pointers: &[(&str, *const ())]) -> Result<(), Failure> {
@@ -135,23 +136,78 @@ impl<'a> ImageCall<'a> {
     ) -> Result<ImageViewMut<'_>, Failure> {
         Ok(ImageViewMut::new(self.dst, width, height, channels)?)
     }
+}
 
-    /// `dst` with the input's shape.
-    pub(crate) fn same_shape(&mut self) -> Result<ImageViewMut<'_>, Failure> {
-        let shape = self.src.shape();
-        self.dst_view(shape.width, shape.height, shape.channels)
-    }
+/// The output an image operation writes, given its input's shape.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Output {
+    /// The input's shape.
+    Same,
+    /// One channel, the input's width and height.
+    Gray,
+    /// The input turned a quarter: height x width.
+    Rotated,
+    /// `width` x `height`, the input's channels (each side 1..=65535, resize's rule).
+    Resized { width: u32, height: u32 },
+}
 
-    /// `dst` as one channel of the input's width and height.
-    pub(crate) fn gray(&mut self) -> Result<ImageViewMut<'_>, Failure> {
-        let shape = self.src.shape();
-        self.dst_view(shape.width, shape.height, 1)
+impl Output {
+    /// The output's width, height and channels for an input of `shape`, checked.
+    fn shape(self, shape: Shape) -> Result<(usize, usize, usize), Failure> {
+        let Shape {
+            width,
+            height,
+            channels,
+        } = shape;
+        Ok(match self {
+            Output::Same => (width, height, channels),
+            Output::Gray => (width, height, 1),
+            Output::Rotated => (height, width, channels),
+            Output::Resized { width, height } => {
+                let (width, height) = (width as usize, height as usize);
+                imgkit_kernels::check_resize_target(width, height)?;
+                (width, height, channels)
+            }
+        })
     }
 }
 
-/// The output size of an operation whose output has the input's shape.
-pub(crate) fn same_size(samples: usize) -> Result<usize, Failure> {
-    Ok(samples)
+/// Runs an image operation for an export: the arguments checked in the header's order,
+/// the component's failpoint, then `op` on the input and the output's view.
+///
+/// # Safety
+///
+/// `src` points to `width * height * channels` readable bytes and `dst` to as many
+/// writable bytes as `output` makes of them (the header's contract), when non-null.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn image_op(
+    name: &str,
+    point: &'static str,
+    (src, width, height, channels): (*const u8, u32, u32, u32),
+    dst: *mut u8,
+    output: Output,
+    op: impl FnOnce(ImageView<'_>, ImageViewMut<'_>) -> Result<(), Failure>,
+) -> c_int {
+    guarded(name, || {
+        let mut out_shape = (0, 0, 0);
+        let dst_samples = |_: usize| {
+            let shape = Shape {
+                width: width as usize,
+                height: height as usize,
+                channels: channels as usize,
+            };
+            out_shape = output.shape(shape)?;
+            let (w, h, c) = out_shape;
+            product(&[w, h, c])
+                .ok_or_else(|| Failure::limit(format!("{name}: output is too large")))
+        };
+        // SAFETY: the caller's promise, checked by ImageCall::new.
+        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, dst_samples) }?;
+        entry(point)?;
+        let src = call.src;
+        let (w, h, c) = out_shape;
+        op(src, call.dst_view(w, h, c)?)
+    })
 }
 
 #[cfg(test)]

@@ -5,10 +5,9 @@
 use std::ffi::c_int;
 
 use imgkit_failpoints::entry_point;
-use imgkit_kernels::Kernel;
+use imgkit_kernels::{ImageView, ImageViewMut, Kernel};
 
-use crate::args::{self, same_size, ImageCall};
-use crate::call::{entry, guarded};
+use crate::args::{self, image_op, Output};
 
 /// Correlates each channel with `kernel_width` x `kernel_height` float `weights`
 /// (row-major, odd sizes 1..=255, finite, applied as given: not flipped, not
@@ -29,17 +28,13 @@ pub unsafe extern "C" fn imgkit_convolve(
     kernel_height: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("convolve", || {
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, mut dst: ImageViewMut<'_>| {
         args::non_null(&[("weights", weights.cast())])?;
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
         let count = kernel_width as usize * kernel_height as usize;
-        let weight_bytes = count * std::mem::size_of::<f32>();
-        args::disjoint(
-            (weights.cast(), weight_bytes),
-            (dst.cast_const(), call.dst.len()),
-            "dst",
-        )?;
+        let out = dst.samples_mut();
+        let weight_bytes = (weights.cast(), count * std::mem::size_of::<f32>());
+        args::disjoint(weight_bytes, (out.as_ptr(), out.len()), "dst")?;
         args::aligned::<f32>(weights.cast(), "weights")?;
         // SAFETY: non-null, apart from `dst` and aligned (checked above), and `count`
         // floats by the header's contract.
@@ -49,11 +44,19 @@ pub unsafe extern "C" fn imgkit_convolve(
             height: kernel_height as usize,
             weights,
         };
-        entry(entry_point!("convolve"))?;
-        let src = call.src;
-        imgkit_kernels::convolve(src, &kernel, call.same_shape()?)?;
-        Ok(())
-    })
+        Ok(imgkit_kernels::convolve(src, &kernel, dst)?)
+    };
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "convolve",
+            entry_point!("convolve"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }
 
 /// Gaussian blur with standard deviation `sigma` in (0, 64]: a separable kernel of
@@ -71,14 +74,21 @@ pub unsafe extern "C" fn imgkit_gaussian_blur(
     sigma: f32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("gaussian_blur", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("gaussian_blur"))?;
-        let src = call.src;
-        imgkit_kernels::gaussian_blur(src, sigma, call.same_shape()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| {
+        Ok(imgkit_kernels::gaussian_blur(src, sigma, dst)?)
+    };
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "gaussian_blur",
+            entry_point!("gaussian_blur"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }
 
 /// Mean over the (2 `radius` + 1)^2 window (`radius` 0..=1024, 0 copies); borders
@@ -96,14 +106,20 @@ pub unsafe extern "C" fn imgkit_box_blur(
     radius: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("box_blur", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("box_blur"))?;
-        let src = call.src;
-        imgkit_kernels::box_blur(src, radius, call.same_shape()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op =
+        |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::box_blur(src, radius, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "box_blur",
+            entry_point!("box_blur"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }
 
 /// Median of each channel over the (2 `radius` + 1)^2 window, `radius` 1 (3x3) or 2
@@ -121,14 +137,21 @@ pub unsafe extern "C" fn imgkit_median_blur(
     radius: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("median_blur", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("median_blur"))?;
-        let src = call.src;
-        imgkit_kernels::median_blur(src, radius, call.same_shape()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| {
+        Ok(imgkit_kernels::median_blur(src, radius, dst)?)
+    };
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "median_blur",
+            entry_point!("median_blur"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }
 
 /// Sobel gradient magnitude of the luminance (alpha ignored): `dst` is one channel,
@@ -145,15 +168,10 @@ pub unsafe extern "C" fn imgkit_sobel(
     channels: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("sobel", || {
-        let gray = |samples: usize| Ok(samples / channels as usize);
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, gray) }?;
-        entry(entry_point!("sobel"))?;
-        let src = call.src;
-        imgkit_kernels::sobel(src, call.gray()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::sobel(src, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe { image_op("sobel", entry_point!("sobel"), src, dst, Output::Gray, op) }
 }
 
 /// Sharpens: src + `amount` * (src - gaussian_blur(src, `sigma`)), rounded and
@@ -172,12 +190,19 @@ pub unsafe extern "C" fn imgkit_unsharp_mask(
     amount: f32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("unsharp_mask", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("unsharp_mask"))?;
-        let src = call.src;
-        imgkit_kernels::unsharp_mask(src, sigma, amount, call.same_shape()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| {
+        Ok(imgkit_kernels::unsharp_mask(src, sigma, amount, dst)?)
+    };
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "unsharp_mask",
+            entry_point!("unsharp_mask"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }

@@ -3,10 +3,10 @@
 use std::ffi::c_int;
 
 use imgkit_failpoints::entry_point;
-use imgkit_kernels::{FlipAxis, ResizeFilter};
+use imgkit_kernels::{FlipAxis, ImageView, ImageViewMut, ResizeFilter};
 
-use crate::args::{self, same_size, ImageCall};
-use crate::call::{entry, guarded, Failure};
+use crate::args::{image_op, Output};
+use crate::call::{guarded, Failure};
 use crate::{IMGKIT_FLIP_HORIZONTAL, IMGKIT_FLIP_VERTICAL};
 use crate::{IMGKIT_RESIZE_BILINEAR, IMGKIT_RESIZE_NEAREST};
 
@@ -28,25 +28,23 @@ pub unsafe extern "C" fn imgkit_resize(
     filter: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("resize", || {
-        let filter = match filter {
-            IMGKIT_RESIZE_NEAREST => ResizeFilter::Nearest,
-            IMGKIT_RESIZE_BILINEAR => ResizeFilter::Bilinear,
-            other => return Err(Failure::invalid(format!("resize: unknown filter {other}"))),
-        };
-        let target = |_: usize| {
-            imgkit_kernels::check_resize_target(dst_width as usize, dst_height as usize)?;
-            args::product(&[dst_width as usize, dst_height as usize, channels as usize])
-                .ok_or_else(|| Failure::limit("resize: output is too large"))
-        };
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, target) }?;
-        entry(entry_point!("resize"))?;
-        let src = call.src;
-        let dst = call.dst_view(dst_width as usize, dst_height as usize, channels as usize)?;
-        imgkit_kernels::resize(src, filter, dst)?;
-        Ok(())
-    })
+    let filter = match filter {
+        IMGKIT_RESIZE_NEAREST => ResizeFilter::Nearest,
+        IMGKIT_RESIZE_BILINEAR => ResizeFilter::Bilinear,
+        other => {
+            let failure = Failure::invalid(format!("resize: unknown filter {other}"));
+            return guarded("resize", || Err(failure));
+        }
+    };
+    let src = (src, width, height, channels);
+    let output = Output::Resized {
+        width: dst_width,
+        height: dst_height,
+    };
+    let op =
+        |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::resize(src, filter, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe { image_op("resize", entry_point!("resize"), src, dst, output, op) }
 }
 
 /// Mirrors left-right (`IMGKIT_FLIP_HORIZONTAL`) or top-bottom (`IMGKIT_FLIP_VERTICAL`).
@@ -63,19 +61,18 @@ pub unsafe extern "C" fn imgkit_flip(
     axis: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("flip", || {
-        let axis = match axis {
-            IMGKIT_FLIP_HORIZONTAL => FlipAxis::Horizontal,
-            IMGKIT_FLIP_VERTICAL => FlipAxis::Vertical,
-            other => return Err(Failure::invalid(format!("flip: unknown axis {other}"))),
-        };
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("flip"))?;
-        let src = call.src;
-        imgkit_kernels::flip(src, axis, call.same_shape()?)?;
-        Ok(())
-    })
+    let axis = match axis {
+        IMGKIT_FLIP_HORIZONTAL => FlipAxis::Horizontal,
+        IMGKIT_FLIP_VERTICAL => FlipAxis::Vertical,
+        other => {
+            let failure = Failure::invalid(format!("flip: unknown axis {other}"));
+            return guarded("flip", || Err(failure));
+        }
+    };
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::flip(src, axis, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe { image_op("flip", entry_point!("flip"), src, dst, Output::Same, op) }
 }
 
 /// Rotates clockwise by 90 degrees: `dst` is `height` x `width` x `channels`.
@@ -91,13 +88,17 @@ pub unsafe extern "C" fn imgkit_rotate90(
     channels: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("rotate90", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("rotate90"))?;
-        let src = call.src;
-        let dst = call.dst_view(height as usize, width as usize, channels as usize)?;
-        imgkit_kernels::rotate90(src, dst)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::rotate90(src, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "rotate90",
+            entry_point!("rotate90"),
+            src,
+            dst,
+            Output::Rotated,
+            op,
+        )
+    }
 }

@@ -3,8 +3,9 @@
 use std::ffi::c_int;
 
 use imgkit_failpoints::entry_point;
+use imgkit_kernels::{ImageView, ImageViewMut};
 
-use crate::args::{self, same_size, ImageCall};
+use crate::args::{self, image_op, ImageCall, Output};
 use crate::call::{entry, guarded};
 
 /// BT.601 luminance, (77 R + 150 G + 29 B + 128) >> 8: `dst` is one channel,
@@ -21,15 +22,20 @@ pub unsafe extern "C" fn imgkit_to_grayscale(
     channels: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("to_grayscale", || {
-        let gray = |samples: usize| Ok(samples / channels as usize);
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, gray) }?;
-        entry(entry_point!("to_grayscale"))?;
-        let src = call.src;
-        imgkit_kernels::to_grayscale(src, call.gray()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op =
+        |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::to_grayscale(src, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "to_grayscale",
+            entry_point!("to_grayscale"),
+            src,
+            dst,
+            Output::Gray,
+            op,
+        )
+    }
 }
 
 /// One 256-bin count per channel, alpha included: `counts` holds `channels * 256`
@@ -75,14 +81,19 @@ pub unsafe extern "C" fn imgkit_equalize(
     channels: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("equalize", || {
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, same_size) }?;
-        entry(entry_point!("equalize"))?;
-        let src = call.src;
-        imgkit_kernels::equalize(src, call.same_shape()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op = |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::equalize(src, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "equalize",
+            entry_point!("equalize"),
+            src,
+            dst,
+            Output::Same,
+            op,
+        )
+    }
 }
 
 /// Otsu's threshold of the luminance, into `*level`.
@@ -122,13 +133,18 @@ pub unsafe extern "C" fn imgkit_otsu_threshold(
     channels: u32,
     dst: *mut u8,
 ) -> c_int {
-    guarded("otsu_threshold", || {
-        let gray = |samples: usize| Ok(samples / channels as usize);
-        // SAFETY: the header's contract, checked by ImageCall::new.
-        let mut call = unsafe { ImageCall::new(src, width, height, channels, dst, gray) }?;
-        entry(entry_point!("otsu_threshold"))?;
-        let src = call.src;
-        imgkit_kernels::otsu_threshold(src, call.gray()?)?;
-        Ok(())
-    })
+    let src = (src, width, height, channels);
+    let op =
+        |src: ImageView<'_>, dst: ImageViewMut<'_>| Ok(imgkit_kernels::otsu_threshold(src, dst)?);
+    // SAFETY: the header's contract, passed on.
+    unsafe {
+        image_op(
+            "otsu_threshold",
+            entry_point!("otsu_threshold"),
+            src,
+            dst,
+            Output::Gray,
+            op,
+        )
+    }
 }
