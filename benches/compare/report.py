@@ -3,7 +3,8 @@
 benches/results/compare.md (tables) and benches/results/compare.svg (a hand-written bar
 chart). Standard library only, so a fresh machine needs nothing beyond python3.
 
-    report.py --markdown OUT.md --svg OUT.svg --png PNG.json COMPARE_1T.json [COMPARE_NT.json]
+    report.py --markdown OUT.md --svg OUT.svg --png PNG.json [--min-time S] [--load "1 5 15"]
+              COMPARE_1T.json [COMPARE_NT.json]
 
 Throughput is megapixels of input per second of wall time (real_time), computed here from
 each row's own time, so every side is counted the same way. Ratios compare rows measured
@@ -107,6 +108,12 @@ def machine():
     return f"{model}, {os.cpu_count()} cores", simd
 
 
+def rates(components, component, size):
+    """{series: MP/s} of one component at one size."""
+    return {series: value for (c, s, series), value in components.items()
+            if (c, s) == (component, size)}
+
+
 def ratio(a, b):
     if a is None or b is None:
         return None
@@ -123,12 +130,13 @@ def fmt_ratio(value):
     return "-" if value is None else f"{value:.2f}x"
 
 
-def markdown(components, threads, png, model, simd, date):
+def markdown(components, threads, png, model, simd, date, session):
     n = threads
     lines = [
         "# imgkit against OpenCV and libspng",
         "",
         f"One `benches/compare/run.sh` session, {date}. CPU: {model}; SIMD: {simd}.",
+        session,
         f"Throughput in megapixels of input per second (wall time); Rust and OpenCV on 1 thread "
         f"(RAYON_NUM_THREADS=1, cv::setNumThreads(1)) and on {n} (every core); legacy is "
         "single-threaded. A ratio above 1 means Rust is faster; each compares rows measured in "
@@ -140,7 +148,7 @@ def markdown(components, threads, png, model, simd, date):
     ]
     for component, what in COMPONENTS:
         for size, shape in SIZES.items():
-            get = lambda series: components.get((component, size, series))  # noqa: E731
+            get = rates(components, component, size).get
             lines.append(
                 f"| {component} ({what}) | {shape} | {fmt_rate(get('legacy'))} "
                 f"| {fmt_rate(get('rust1'))} | {fmt_rate(get('rustN'))} "
@@ -187,7 +195,8 @@ class Chart:
 
     def __init__(self, low, high):
         self.low = 10 ** math.floor(math.log10(low))
-        self.high = 10 ** math.ceil(math.log10(high))
+        # Room for the largest bar's value label, not a whole empty decade.
+        self.high = high * 1.3
         self.parts, self.y = [], 0
 
     def x(self, value):
@@ -244,7 +253,7 @@ class Chart:
         )
 
 
-def chart(components, threads, png, model, simd, date):
+def chart(components, threads, png, model, simd, date, session):
     values = [v for v in list(components.values()) + list(png.values()) if v > 0]
     if not values:
         values = [1.0]
@@ -252,7 +261,8 @@ def chart(components, threads, png, model, simd, date):
     drawing.text(10, 18, f"imgkit against OpenCV and libspng, {date}", font_size=15,
                  font_weight="bold")
     drawing.text(10, 34, f"{model}; {simd}", fill="#444")
-    drawing.y = 40
+    drawing.text(10, 50, session, fill="#444")
+    drawing.y = 56
     legend = [("legacy", SERIES["legacy"][1]), ("rust1", SERIES["rust1"][1]),
               ("rustN", SERIES["rustN"][1].format(n=threads)), ("opencv1", SERIES["opencv1"][1]),
               ("opencvN", SERIES["opencvN"][1].format(n=threads)),
@@ -268,7 +278,7 @@ def chart(components, threads, png, model, simd, date):
     top = drawing.y
     for component, what in COMPONENTS:
         for size, shape in SIZES.items():
-            get = lambda series: components.get((component, size, series))  # noqa: E731
+            get = rates(components, component, size).get
             note = (f"Rust/OpenCV 1t {fmt_ratio(ratio(get('rust1'), get('opencv1')))}, "
                     f"{threads}t {fmt_ratio(ratio(get('rustN'), get('opencvN')))}; "
                     f"Rust/legacy 1t {fmt_ratio(ratio(get('rust1'), get('legacy')))}")
@@ -297,16 +307,24 @@ def main():
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--svg", required=True)
     parser.add_argument("--png", required=True, help="png_benchmark's JSON")
+    parser.add_argument("--min-time", help="--benchmark_min_time of the session, in seconds")
+    parser.add_argument("--load", help="/proc/loadavg's first three fields when it started")
     parser.add_argument("components", nargs="+", help="compare_benchmark's JSON, one per run")
     arguments = parser.parse_args()
+    session = "Google Benchmark"
+    if arguments.min_time:
+        session += f", --benchmark_min_time={arguments.min_time}, 1 repetition"
+    if arguments.load:
+        session += f"; load average {arguments.load} when the session started (other work shares the CPU)"
+    session += "."
     components, threads = read_components(arguments.components)
     png = read_png(arguments.png)
     model, simd = machine()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     with open(arguments.markdown, "w", encoding="utf-8") as f:
-        f.write(markdown(components, threads, png, model, simd, date))
+        f.write(markdown(components, threads, png, model, simd, date, session))
     with open(arguments.svg, "w", encoding="utf-8") as f:
-        f.write(chart(components, threads, png, model, simd, date))
+        f.write(chart(components, threads, png, model, simd, date, session))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ run() { # OUT.json BENCHMARK [ARGS...]
     --benchmark_out="$out" --benchmark_out_format=json >&2
 }
 cores=$(nproc)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "compare: components on 1 thread" >&2
 RAYON_NUM_THREADS=1 run "$work/compare-1.json" "$bin/compare_benchmark"
 runs=("$work/compare-1.json")
@@ -71,5 +72,6 @@ run "$work/png.json" "$bin/png_benchmark" --benchmark_filter=BM_decode_png
 
 mkdir -p benches/results
 python3 benches/compare/report.py --markdown benches/results/compare.md \
-  --svg benches/results/compare.svg --png "$work/png.json" "${runs[@]}"
+  --svg benches/results/compare.svg --png "$work/png.json" --min-time "$min_time" \
+  --load "$load" "${runs[@]}"
 cat benches/results/compare.md
