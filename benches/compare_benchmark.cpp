@@ -64,6 +64,7 @@ struct OpenCvCall {};
 struct Comparison {
   std::string name;
   std::uint32_t channels;  // of the input: 3 RGB, 1 gray
+  std::string what;        // the input and parameters, for the report (each row's label)
   std::function<Image(const Image&)> legacy;
   std::function<routing::RustResult<Image>(const Image&)> rust;
   OpenCvCall opencv;
@@ -74,7 +75,7 @@ std::uint32_t three_quarters(std::uint32_t side) { return side * 3 / 4; }
 
 std::vector<Comparison> comparisons() {
   std::vector<Comparison> all;
-  all.push_back({"gaussian_blur", 3,
+  all.push_back({"gaussian_blur", 3, "RGB, sigma 2",
                  [](const Image& in) { return imgkit::legacy::gaussian_blur(in, kSigma); },
                  [](const Image& in) { return routing::GaussianBlur::rust(in, kSigma); },
                  // imgkit's radius for sigma 2 is 6: a 13x13 kernel.
@@ -82,13 +83,13 @@ std::vector<Comparison> comparisons() {
                    cv::GaussianBlur(in, out, cv::Size(13, 13), double{kSigma}, double{kSigma},
                                     cv::BORDER_REPLICATE);
                  })});
-  all.push_back({"box_blur", 3,
+  all.push_back({"box_blur", 3, "RGB, 7x7",
                  [](const Image& in) { return imgkit::legacy::box_blur(in, kBoxRadius); },
                  [](const Image& in) { return routing::BoxBlur::rust(in, kBoxRadius); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::blur(in, out, cv::Size(7, 7), cv::Point(-1, -1), cv::BORDER_REPLICATE);
                  })});
-  all.push_back({"sobel", 1, [](const Image& in) { return imgkit::legacy::sobel(in); },
+  all.push_back({"sobel", 1, "gray", [](const Image& in) { return imgkit::legacy::sobel(in); },
                  [](const Image& in) { return routing::Sobel::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::Mat gx;
@@ -102,7 +103,7 @@ std::vector<Comparison> comparisons() {
   for (const auto& [name, filter] : {std::pair{"resize_bilinear", ResizeFilter::kBilinear},
                                      std::pair{"resize_nearest", ResizeFilter::kNearest}}) {
     const ResizeFilter f = filter;
-    all.push_back({name, 3,
+    all.push_back({name, 3, "RGB, 3/4 scale",
                    [f](const Image& in) {
                      return imgkit::legacy::resize(in, three_quarters(in.width()),
                                                    three_quarters(in.height()), f);
@@ -120,22 +121,24 @@ std::vector<Comparison> comparisons() {
                    })});
   }
   all.push_back(
-      {"flip", 3, [](const Image& in) { return imgkit::legacy::flip(in, FlipAxis::kHorizontal); },
+      {"flip", 3, "RGB, horizontal",
+       [](const Image& in) { return imgkit::legacy::flip(in, FlipAxis::kHorizontal); },
        [](const Image& in) { return routing::Flip::rust(in, FlipAxis::kHorizontal); },
        IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::flip(in, out, 1); })});
-  all.push_back({"rotate90", 3, [](const Image& in) { return imgkit::legacy::rotate90(in); },
+  all.push_back({"rotate90", 3, "RGB, clockwise",
+                 [](const Image& in) { return imgkit::legacy::rotate90(in); },
                  [](const Image& in) { return routing::Rotate90::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE);
                  })});
-  all.push_back({"to_grayscale", 3,
+  all.push_back({"to_grayscale", 3, "RGB",
                  [](const Image& in) { return imgkit::legacy::to_grayscale(in); },
                  [](const Image& in) { return routing::ToGrayscale::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::cvtColor(in, out, cv::COLOR_RGB2GRAY);
                  })});
   all.push_back(
-      {"equalize", 1, [](const Image& in) { return imgkit::legacy::equalize(in); },
+      {"equalize", 1, "gray", [](const Image& in) { return imgkit::legacy::equalize(in); },
        [](const Image& in) { return routing::Equalize::rust(in); },
        IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::equalizeHist(in, out); })});
   return all;
@@ -151,7 +154,9 @@ int rust_threads() {
   return static_cast<int>(std::thread::hardware_concurrency());
 }
 
-void count_pixels(benchmark::State& state, const Image& image, int threads) {
+void count_pixels(benchmark::State& state, const Comparison& comparison, const Image& image,
+                  int threads) {
+  state.SetLabel(comparison.what);
   const double megapixels = static_cast<double>(image.pixel_count()) / 1e6;
   state.counters["megapixels"] = megapixels;
   state.counters["threads"] = threads;
@@ -164,7 +169,7 @@ void run_legacy(benchmark::State& state, const Comparison& comparison) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(comparison.legacy(image).data());
   }
-  count_pixels(state, image, 1);
+  count_pixels(state, comparison, image, 1);
 }
 
 void run_rust(benchmark::State& state, const Comparison& comparison) {
@@ -177,7 +182,7 @@ void run_rust(benchmark::State& state, const Comparison& comparison) {
     }
     benchmark::DoNotOptimize(std::get<Image>(out).data());
   }
-  count_pixels(state, image, rust_threads());
+  count_pixels(state, comparison, image, rust_threads());
 }
 
 #if defined(IMGKIT_BENCH_WITH_OPENCV)
@@ -193,7 +198,7 @@ void run_opencv(benchmark::State& state, const Comparison& comparison) {
     comparison.opencv(in, out);
     benchmark::DoNotOptimize(out.data);
   }
-  count_pixels(state, image, cv::getNumThreads());
+  count_pixels(state, comparison, image, cv::getNumThreads());
 }
 #endif
 

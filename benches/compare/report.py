@@ -20,21 +20,9 @@ import platform
 from xml.sax.saxutils import escape
 
 SIZES = {"1024": "1024x1024", "4096": "3840x2160"}
-# In the order compare_benchmark registers them; the input each one reads.
-COMPONENTS = [
-    ("gaussian_blur", "RGB, sigma 2"),
-    ("box_blur", "RGB, 7x7"),
-    ("sobel", "gray"),
-    ("resize_bilinear", "RGB, 3/4"),
-    ("resize_nearest", "RGB, 3/4"),
-    ("flip", "RGB, horizontal"),
-    ("rotate90", "RGB"),
-    ("to_grayscale", "RGB"),
-    ("equalize", "gray"),
-]
-PNG_LAYOUTS = ["gray8", "rgb8", "rgba8", "rgb16", "palette8"]
-PNG_MODES = {"0": "libpng", "1": "rust", "2": "libspng"}
 PNG_MEGAPIXELS = 3840 * 2160 / 1e6
+# png_benchmark's label names its decoder "legacy": libpng underneath.
+PNG_DECODERS = {"legacy": "libpng", "rust": "rust", "libspng": "libspng"}
 SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 # Bar colours and legend names, one per series.
@@ -64,29 +52,32 @@ def megapixels_per_second(row, megapixels):
 
 
 def read_components(paths):
-    """{(component, size, series): MP/s}, and the largest thread count seen."""
-    found = {}
+    """{(component, size, series): MP/s}; [(component, what it reads)] in the benchmark's
+    order; the largest thread count seen. Names and descriptions come from the rows, so
+    compare_benchmark is the one place that declares them."""
+    found, components = {}, {}
     threads_seen = 1
     for path in paths:
         for row in rows(path):
             component, side, size = row["name"].split("/")[:3]
+            components.setdefault(component, row.get("label", ""))
             threads = int(row["threads"])
             threads_seen = max(threads_seen, threads)
             series = side if side == "legacy" else side + ("1" if threads == 1 else "N")
             found[(component, size, series)] = megapixels_per_second(row, row["megapixels"])
-    return found, threads_seen
+    return found, list(components.items()), threads_seen
 
 
 def read_png(path):
-    """{(layout, mode): MP/s} of decoding a 3840x2160 file."""
-    found = {}
+    """{(layout, decoder): MP/s} of decoding a 3840x2160 file, and the layouts in order."""
+    found, layouts = {}, {}
     for row in rows(path):
-        parts = row["name"].split("/")
-        if parts[0] != "BM_decode_png_4k_layout":
+        if not row["name"].startswith("BM_decode_png_4k_layout/"):
             continue
-        mode, layout = PNG_MODES[parts[1]], PNG_LAYOUTS[int(parts[2])]
-        found[(layout, mode)] = megapixels_per_second(row, PNG_MEGAPIXELS)
-    return found
+        decoder, layout = row["label"].split()
+        layouts.setdefault(layout, None)
+        found[(layout, PNG_DECODERS[decoder])] = megapixels_per_second(row, PNG_MEGAPIXELS)
+    return found, list(layouts)
 
 
 def machine():
@@ -130,7 +121,8 @@ def fmt_ratio(value):
     return "-" if value is None else f"{value:.2f}x"
 
 
-def markdown(components, threads, png, model, simd, date, session):
+def markdown(report, model, simd, date, session):
+    components, order, threads, png, layouts = report
     n = threads
     lines = [
         "# imgkit against OpenCV and libspng",
@@ -146,7 +138,7 @@ def markdown(components, threads, png, model, simd, date, session):
         f"| Rust/legacy 1t | Rust/OpenCV 1t | Rust/OpenCV {n}t |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for component, what in COMPONENTS:
+    for component, what in order:
         for size, shape in SIZES.items():
             get = rates(components, component, size).get
             lines.append(
@@ -168,7 +160,7 @@ def markdown(components, threads, png, model, simd, date, session):
         "| layout | libpng (legacy) | Rust | libspng | Rust/libpng | Rust/libspng |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for layout in PNG_LAYOUTS:
+    for layout in layouts:
         libpng, rust, libspng = (png.get((layout, m)) for m in ("libpng", "rust", "libspng"))
         lines.append(
             f"| {layout} | {fmt_rate(libpng)} | {fmt_rate(rust)} | {fmt_rate(libspng)} "
@@ -253,7 +245,8 @@ class Chart:
         )
 
 
-def chart(components, threads, png, model, simd, date, session):
+def chart(report, model, simd, date, session):
+    components, order, threads, png, layouts = report
     values = [v for v in list(components.values()) + list(png.values()) if v > 0]
     if not values:
         values = [1.0]
@@ -276,7 +269,7 @@ def chart(components, threads, png, model, simd, date, session):
     drawing.y += 18
     drawing.title("Components (Rust / OpenCV ratios: above 1, Rust is faster)")
     top = drawing.y
-    for component, what in COMPONENTS:
+    for component, what in order:
         for size, shape in SIZES.items():
             get = rates(components, component, size).get
             note = (f"Rust/OpenCV 1t {fmt_ratio(ratio(get('rust1'), get('opencv1')))}, "
@@ -292,7 +285,7 @@ def chart(components, threads, png, model, simd, date, session):
     drawing.axis(top)
     drawing.title("PNG decode, 3840x2160, 1 thread")
     top = drawing.y
-    for layout in PNG_LAYOUTS:
+    for layout in layouts:
         libpng, rust, libspng = (png.get((layout, m)) for m in ("libpng", "rust", "libspng"))
         note = (f"Rust/libpng {fmt_ratio(ratio(rust, libpng))}, "
                 f"Rust/libspng {fmt_ratio(ratio(rust, libspng))}")
@@ -317,14 +310,15 @@ def main():
     if arguments.load:
         session += f"; load average {arguments.load} when the session started (other work shares the CPU)"
     session += "."
-    components, threads = read_components(arguments.components)
-    png = read_png(arguments.png)
+    components, order, threads = read_components(arguments.components)
+    png, layouts = read_png(arguments.png)
+    report = (components, order, threads, png, layouts)
     model, simd = machine()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     with open(arguments.markdown, "w", encoding="utf-8") as f:
-        f.write(markdown(components, threads, png, model, simd, date, session))
+        f.write(markdown(report, model, simd, date, session))
     with open(arguments.svg, "w", encoding="utf-8") as f:
-        f.write(chart(components, threads, png, model, simd, date, session))
+        f.write(chart(report, model, simd, date, session))
 
 
 if __name__ == "__main__":
