@@ -1,12 +1,18 @@
 // PNG decoding and encoding of a 3840x2160 image in every layout a decoder treats apart,
 // legacy mode beside rust mode through the facades: gray, RGB, RGBA and 16-bit RGB, and,
 // for decoding, palette (written with libpng here: neither encoder writes palettes).
+// When CMake finds libspng (IMGKIT_BENCH_WITH_SPNG), its spng_decode_image decodes the
+// same files too, to the layout imgkit's decoders return.
 //
 //   build/release/benches/png_benchmark --benchmark_min_time=0.2
 //
-// Names read BM_<decode|encode>_png_4k_layout/<mode>/<layout>; mode 0 legacy, 1 rust.
+// Names read BM_<decode|encode>_png_4k_layout/<mode>/<layout>; mode 0 legacy, 1 rust,
+// 2 libspng (decoding only).
 #include <benchmark/benchmark.h>
 #include <png.h>
+#if defined(IMGKIT_BENCH_WITH_SPNG)
+#include <spng.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -94,8 +100,33 @@ std::vector<std::uint8_t> png_of_layout(std::int64_t layout) {
   }
 }
 
+#if defined(IMGKIT_BENCH_WITH_SPNG)
+// libspng decodes `bytes` to the layout imgkit's decoders return for it: gray, RGB, RGBA
+// as stored, 16-bit RGB as host-endian 16-bit RGB (SPNG_FMT_PNG), palette expanded to
+// RGB. A fresh context and output buffer per call, as the facades allocate theirs.
+std::vector<std::uint8_t> spng_decode(const std::vector<std::uint8_t>& bytes, std::int64_t layout) {
+  static constexpr std::array<int, 5> kFormats{SPNG_FMT_G8, SPNG_FMT_RGB8, SPNG_FMT_RGBA8,
+                                               SPNG_FMT_PNG, SPNG_FMT_RGB8};
+  const int format = kFormats[static_cast<std::size_t>(layout)];
+  spng_ctx* ctx = spng_ctx_new(0);
+  std::vector<std::uint8_t> out;
+  std::size_t size = 0;
+  // SAFETY: libspng reads `bytes` during the calls below only; `bytes` outlives ctx.
+  int status = spng_set_png_buffer(ctx, bytes.data(), bytes.size());
+  if (status == 0) status = spng_decoded_image_size(ctx, format, &size);
+  if (status == 0) {
+    out.resize(size);
+    status = spng_decode_image(ctx, out.data(), out.size(), format, 0);
+  }
+  spng_ctx_free(ctx);
+  if (status != 0) throw std::runtime_error(std::string("libspng: ") + spng_strerror(status));
+  return out;
+}
+#endif
+
 void BM_decode_png_4k_layout(benchmark::State& state) {
-  route_everything(state.range(0) == 1);
+  const std::int64_t mode = state.range(0);
+  route_everything(mode == 1);
   static std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>> files;
   const std::int64_t layout = state.range(1);
   auto found = std::find_if(files.begin(), files.end(),
@@ -105,16 +136,29 @@ void BM_decode_png_4k_layout(benchmark::State& state) {
     found = files.end() - 1;
   }
   for (auto _ : state) {
+#if defined(IMGKIT_BENCH_WITH_SPNG)
+    if (mode == 2) {
+      benchmark::DoNotOptimize(spng_decode(found->second, layout).data());
+      continue;
+    }
+#endif
     benchmark::DoNotOptimize(imgkit::decode_png(found->second));
   }
   state.counters["MP/s"] = benchmark::Counter(
       3840.0 * 2160.0 * static_cast<double>(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
+  static const char* const kModes[] = {"legacy ", "rust ", "libspng "};
   static const char* const kLayouts[] = {"gray8", "rgb8", "rgba8", "rgb16", "palette8"};
-  state.SetLabel(std::string(state.range(0) == 1 ? "rust " : "legacy ") + kLayouts[layout]);
+  state.SetLabel(std::string(kModes[mode]) + kLayouts[layout]);
 }
+#if defined(IMGKIT_BENCH_WITH_SPNG)
+BENCHMARK(BM_decode_png_4k_layout)
+    ->ArgsProduct({{0, 1, 2}, {0, 1, 2, 3, 4}})
+    ->Unit(benchmark::kMillisecond);
+#else
 BENCHMARK(BM_decode_png_4k_layout)
     ->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4}})
     ->Unit(benchmark::kMillisecond);
+#endif
 
 // PNG encoding of a 4K image; args: {mode, layout}, layouts 0-3 as for decoding (gray,
 // RGB, RGBA, 16-bit RGB).

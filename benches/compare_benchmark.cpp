@@ -1,0 +1,239 @@
+// The components OpenCV also has, legacy C++ beside the Rust port beside OpenCV, in one
+// process: the rows behind benches/results/compare.md (benches/compare/run.sh runs it).
+// Legacy and Rust are called as filters_benchmark calls them (the port's legacy call and
+// its Rust call, bridge crossing and panic guard included); OpenCV rows exist only when
+// CMake found OpenCV (IMGKIT_BENCH_WITH_OPENCV). Every call allocates its output, on
+// every side.
+//
+//   RAYON_NUM_THREADS=1 build/release/benches/compare_benchmark --benchmark_min_time=0.2
+//   build/release/benches/compare_benchmark --benchmark_filter='/(rust|opencv)/'
+//
+// Threads: legacy is single-threaded. The Rust pool's size is fixed when the process
+// starts (RAYON_NUM_THREADS, else every core), so one process measures one thread count,
+// and OpenCV is given the same (cv::setNumThreads); the `threads` counter says which.
+//
+// Names read <component>/<legacy|rust|opencv>/<size>; size 4096 stands for 3840x2160,
+// 1024 for 1024x1024. OpenCV's calls are the nearest equivalents, not bit-identical:
+// its Gaussian is fixed point, its resize maps pixel centres its own way, and sobel is
+// cv::Sobel in x and y (float) then cv::magnitude then a saturating cast to 8 bits.
+#include <benchmark/benchmark.h>
+
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "components.hpp"
+#include "facade_bench_support.hpp"
+#include "imgkit/legacy/filters.hpp"
+#include "imgkit/legacy/geometry.hpp"
+#include "imgkit/legacy/tone.hpp"
+
+namespace {
+
+using imgkit::FlipAxis;
+using imgkit::Image;
+using imgkit::ResizeFilter;
+using imgkit::bench::input;
+namespace routing = imgkit::routing;
+
+constexpr float kSigma = 2.0f;
+constexpr std::uint32_t kBoxRadius = 3;  // 7x7
+
+// IMGKIT_OPENCV_CALL(lambda) is the lambda when OpenCV is found and nothing callable
+// otherwise, so each component below is declared once, OpenCV or not.
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+using OpenCvCall = std::function<void(const cv::Mat&, cv::Mat&)>;
+#define IMGKIT_OPENCV_CALL(...) __VA_ARGS__
+#else
+struct OpenCvCall {};
+#define IMGKIT_OPENCV_CALL(...) \
+  OpenCvCall {}
+#endif
+
+// One component as the three sides call it.
+struct Comparison {
+  std::string name;
+  std::uint32_t channels;  // of the input: 3 RGB, 1 gray
+  std::string what;        // the input and parameters, for the report (each row's label)
+  std::function<Image(const Image&)> legacy;
+  std::function<routing::RustResult<Image>(const Image&)> rust;
+  OpenCvCall opencv;
+};
+
+// The scaled size of a 3/4 resize.
+std::uint32_t three_quarters(std::uint32_t side) { return side * 3 / 4; }
+
+std::vector<Comparison> comparisons() {
+  std::vector<Comparison> all;
+  all.push_back({"gaussian_blur", 3, "RGB, sigma 2",
+                 [](const Image& in) { return imgkit::legacy::gaussian_blur(in, kSigma); },
+                 [](const Image& in) { return routing::GaussianBlur::rust(in, kSigma); },
+                 // imgkit's radius for sigma 2 is 6: a 13x13 kernel.
+                 IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
+                   cv::GaussianBlur(in, out, cv::Size(13, 13), double{kSigma}, double{kSigma},
+                                    cv::BORDER_REPLICATE);
+                 })});
+  all.push_back({"box_blur", 3, "RGB, 7x7",
+                 [](const Image& in) { return imgkit::legacy::box_blur(in, kBoxRadius); },
+                 [](const Image& in) { return routing::BoxBlur::rust(in, kBoxRadius); },
+                 IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
+                   cv::blur(in, out, cv::Size(7, 7), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+                 })});
+  all.push_back({"sobel", 1, "gray", [](const Image& in) { return imgkit::legacy::sobel(in); },
+                 [](const Image& in) { return routing::Sobel::rust(in); },
+                 IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
+                   cv::Mat gx;
+                   cv::Mat gy;
+                   cv::Mat magnitude;
+                   cv::Sobel(in, gx, CV_32F, 1, 0, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
+                   cv::Sobel(in, gy, CV_32F, 0, 1, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
+                   cv::magnitude(gx, gy, magnitude);
+                   magnitude.convertTo(out, CV_8U);
+                 })});
+  for (const auto& [name, filter] : {std::pair{"resize_bilinear", ResizeFilter::kBilinear},
+                                     std::pair{"resize_nearest", ResizeFilter::kNearest}}) {
+    const ResizeFilter f = filter;
+    all.push_back({name, 3, "RGB, 3/4 scale",
+                   [f](const Image& in) {
+                     return imgkit::legacy::resize(in, three_quarters(in.width()),
+                                                   three_quarters(in.height()), f);
+                   },
+                   [f](const Image& in) {
+                     return routing::Resize::rust(in, three_quarters(in.width()),
+                                                  three_quarters(in.height()), f);
+                   },
+                   IMGKIT_OPENCV_CALL([f](const cv::Mat& in, cv::Mat& out) {
+                     const cv::Size size(
+                         static_cast<int>(three_quarters(static_cast<std::uint32_t>(in.cols))),
+                         static_cast<int>(three_quarters(static_cast<std::uint32_t>(in.rows))));
+                     cv::resize(in, out, size, 0.0, 0.0,
+                                f == ResizeFilter::kNearest ? cv::INTER_NEAREST : cv::INTER_LINEAR);
+                   })});
+  }
+  all.push_back(
+      {"flip", 3, "RGB, horizontal",
+       [](const Image& in) { return imgkit::legacy::flip(in, FlipAxis::kHorizontal); },
+       [](const Image& in) { return routing::Flip::rust(in, FlipAxis::kHorizontal); },
+       IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::flip(in, out, 1); })});
+  all.push_back({"rotate90", 3, "RGB, clockwise",
+                 [](const Image& in) { return imgkit::legacy::rotate90(in); },
+                 [](const Image& in) { return routing::Rotate90::rust(in); },
+                 IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
+                   cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE);
+                 })});
+  all.push_back({"to_grayscale", 3, "RGB",
+                 [](const Image& in) { return imgkit::legacy::to_grayscale(in); },
+                 [](const Image& in) { return routing::ToGrayscale::rust(in); },
+                 IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
+                   cv::cvtColor(in, out, cv::COLOR_RGB2GRAY);
+                 })});
+  all.push_back(
+      {"equalize", 1, "gray", [](const Image& in) { return imgkit::legacy::equalize(in); },
+       [](const Image& in) { return routing::Equalize::rust(in); },
+       IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::equalizeHist(in, out); })});
+  return all;
+}
+
+// The Rust pool's size, as rayon reads it: RAYON_NUM_THREADS when a positive number,
+// else every core.
+int rust_threads() {
+  if (const char* value = std::getenv("RAYON_NUM_THREADS")) {
+    const int threads = std::atoi(value);
+    if (threads > 0) return threads;
+  }
+  return static_cast<int>(std::thread::hardware_concurrency());
+}
+
+void count_pixels(benchmark::State& state, const Comparison& comparison, const Image& image,
+                  int threads) {
+  state.SetLabel(comparison.what);
+  const double megapixels = static_cast<double>(image.pixel_count()) / 1e6;
+  state.counters["megapixels"] = megapixels;
+  state.counters["threads"] = threads;
+  state.counters["MP/s"] = benchmark::Counter(megapixels * static_cast<double>(state.iterations()),
+                                              benchmark::Counter::kIsRate);
+}
+
+void run_legacy(benchmark::State& state, const Comparison& comparison) {
+  const Image& image = input(state.range(0), comparison.channels);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(comparison.legacy(image).data());
+  }
+  count_pixels(state, comparison, image, 1);
+}
+
+void run_rust(benchmark::State& state, const Comparison& comparison) {
+  const Image& image = input(state.range(0), comparison.channels);
+  for (auto _ : state) {
+    auto out = comparison.rust(image);
+    if (const auto* error = std::get_if<switchyard::RustError>(&out)) {
+      state.SkipWithError(error->message.c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(std::get<Image>(out).data());
+  }
+  count_pixels(state, comparison, image, rust_threads());
+}
+
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+void run_opencv(benchmark::State& state, const Comparison& comparison) {
+  const Image& image = input(state.range(0), comparison.channels);
+  // SAFETY: cv::Mat takes a non-const pointer; every call above only reads its input.
+  const cv::Mat in(static_cast<int>(image.height()), static_cast<int>(image.width()),
+                   CV_8UC(static_cast<int>(image.channels())),
+                   const_cast<std::uint8_t*>(image.data()));
+  for (auto _ : state) {
+    // A fresh output each time, as the legacy and Rust calls allocate theirs.
+    cv::Mat out;
+    comparison.opencv(in, out);
+    benchmark::DoNotOptimize(out.data);
+  }
+  count_pixels(state, comparison, image, cv::getNumThreads());
+}
+#endif
+
+void register_comparisons() {
+  static const std::vector<Comparison> all = comparisons();
+  const auto add = [](const std::string& name, auto run, const Comparison& comparison) {
+    benchmark::RegisterBenchmark(
+        name.c_str(), [run, &comparison](benchmark::State& state) { run(state, comparison); })
+        ->Arg(1024)
+        ->Arg(4096)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  };
+  for (const Comparison& comparison : all) {
+    add(comparison.name + "/legacy", run_legacy, comparison);
+    add(comparison.name + "/rust", run_rust, comparison);
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+    add(comparison.name + "/opencv", run_opencv, comparison);
+#endif
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+  // OpenCV on as many threads as the Rust pool has, so each process compares like with like.
+  cv::setNumThreads(rust_threads());
+  benchmark::AddCustomContext("opencv", CV_VERSION);
+#endif
+  benchmark::AddCustomContext("rust_threads", std::to_string(rust_threads()));
+  register_comparisons();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
