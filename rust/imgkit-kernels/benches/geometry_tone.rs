@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use imgkit_kernels::{
-    equalize, flip, histogram, otsu_level, otsu_threshold, resize, rotate90, FlipAxis, ImageView,
-    ImageViewMut, ResizeFilter,
+    equalize, flip, histogram, otsu_level, otsu_threshold, resize, rotate90, to_grayscale,
+    FlipAxis, ImageView, ImageViewMut, ResizeFilter,
 };
 
 // The same deterministic images the tests use, so every run sees the same input.
@@ -106,6 +106,12 @@ fn bench_geometry(c: &mut Criterion) {
 }
 
 fn bench_tone(c: &mut Criterion) {
+    bench_image_op(
+        c,
+        "to_grayscale",
+        |(w, h, _)| (w, h, 1),
+        |src, dst| to_grayscale(src, dst).unwrap(),
+    );
     bench_image_op(
         c,
         "equalize",

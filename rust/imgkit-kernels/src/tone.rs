@@ -2,14 +2,19 @@
 //! integer arithmetic, except Otsu's variance, which is computed in `f64` in legacy's
 //! order, so every port matches `imgkit::legacy` sample for sample.
 
+use multiversion::multiversion;
+
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 
-/// BT.601 luminance in 8-bit fixed point: `(77 R + 150 G + 29 B + 128) >> 8`.
+/// BT.601 luminance in 8-bit fixed point: `(77 R + 150 G + 29 B + 128) >> 8`, computed
+/// in 16 bits: the sum is at most 256 * 255 + 128 = 65 408, so nothing overflows, and a
+/// vector holds twice as many lanes as in 32 bits (`luma_in_16_bits_is_exact` checks all
+/// 2^24 inputs against the 32-bit formula).
 #[inline(always)]
 pub(crate) fn luma(r: u8, g: u8, b: u8) -> u8 {
-    ((77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8) as u8
+    ((77 * u16::from(r) + 150 * u16::from(g) + 29 * u16::from(b) + 128) >> 8) as u8
 }
 
 /// Errors unless `dst` is the 1-channel image of `src`'s width and height.
@@ -79,10 +84,7 @@ fn luma_into(schedule: Schedule, src: &ImageView<'_>, gray: &mut [u8]) {
         || (),
         |_, index, band| {
             let pixels = &samples[index * band_len * channels..][..band.len() * channels];
-            match channels {
-                3 => luma_row::<3>(pixels, band),
-                _ => luma_row::<4>(pixels, band),
-            }
+            luma_pixels(channels, pixels, band);
         },
     );
 }
@@ -218,14 +220,25 @@ fn count_luma<const C: usize>(samples: &[u8], table: &mut [u64]) {
     let mut gray = [0u8; LUMA_BLOCK];
     for block in samples.chunks(LUMA_BLOCK * C) {
         let gray = &mut gray[..block.len() / C];
-        luma_row::<C>(block, gray);
+        luma_pixels(C, block, gray);
         counter.add(gray);
     }
     counter.add_to(table);
 }
 
-/// `gray[i]` = the luminance of pixel `i` of `pixels` (pixels of `C` >= 3 samples).
-#[inline]
+/// `gray[i]` = the luminance of pixel `i` of `pixels` (pixels of `channels`, 3 or 4,
+/// samples), compiled for the best vector instruction set the CPU has (AVX-512, AVX2 or
+/// the target's baseline): the arithmetic is the same in each.
+#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
+fn luma_pixels(channels: usize, pixels: &[u8], gray: &mut [u8]) {
+    match channels {
+        3 => luma_row::<3>(pixels, gray),
+        _ => luma_row::<4>(pixels, gray),
+    }
+}
+
+/// [`luma_pixels`] for pixels of `C` samples.
+#[inline(always)]
 fn luma_row<const C: usize>(pixels: &[u8], gray: &mut [u8]) {
     for (y, pixel) in gray.iter_mut().zip(pixels.chunks_exact(C)) {
         *y = luma(pixel[0], pixel[1], pixel[2]);
@@ -517,6 +530,32 @@ mod tests {
         assert_eq!(luma(255, 0, 0), 77);
         assert_eq!(luma(0, 255, 0), 149);
         assert_eq!(luma(0, 0, 255), 29);
+    }
+
+    #[test]
+    fn luma_in_16_bits_is_exact() {
+        // Every (R, G, B), through the vectorised rows of each channel count, against the
+        // formula in 32 bits, where nothing can overflow.
+        let reference = |r: u8, g: u8, b: u8| {
+            ((77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8) as u8
+        };
+        for r in 0..=255u8 {
+            let mut pixels3 = Vec::with_capacity(256 * 256 * 3);
+            let mut pixels4 = Vec::with_capacity(256 * 256 * 4);
+            let mut expected = Vec::with_capacity(256 * 256);
+            for g in 0..=255u8 {
+                for b in 0..=255u8 {
+                    pixels3.extend([r, g, b]);
+                    pixels4.extend([r, g, b, g ^ b]);
+                    expected.push(reference(r, g, b));
+                }
+            }
+            let mut gray = vec![0u8; expected.len()];
+            luma_pixels(3, &pixels3, &mut gray);
+            assert!(gray == expected, "3 channels, R = {r}");
+            luma_pixels(4, &pixels4, &mut gray);
+            assert!(gray == expected, "4 channels, R = {r}");
+        }
     }
 
     #[test]
