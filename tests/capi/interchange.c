@@ -347,16 +347,17 @@ static void compare_encoders(const Library* a, const Library* b, const char* wha
       fail("%s: bytes differ", label);
     }
     /* Whatever the bytes, each file decodes (by the other library) to the image. */
-    imgkit_image *back_a = NULL, *back_b = NULL;
-    if (b->decode_png(png_a->data, png_a->len, &back_a) != IMGKIT_OK ||
-        a->decode_png(png_b->data, png_b->len, &back_b) != IMGKIT_OK) {
+    /* Each image goes back to the library that allocated it. */
+    imgkit_image *a_file_by_b = NULL, *b_file_by_a = NULL;
+    if (b->decode_png(png_a->data, png_a->len, &a_file_by_b) != IMGKIT_OK ||
+        a->decode_png(png_b->data, png_b->len, &b_file_by_a) != IMGKIT_OK) {
       fail("%s: the encoded file does not decode", label);
     } else {
-      compare_images(label, image, back_a);
-      compare_images(label, image, back_b);
+      compare_images(label, image, a_file_by_b);
+      compare_images(label, image, b_file_by_a);
     }
-    a->image_release(back_a);
-    b->image_release(back_b);
+    b->image_release(a_file_by_b);
+    a->image_release(b_file_by_a);
   }
   a->buffer_release(png_a);
   b->buffer_release(png_b);
