@@ -63,8 +63,8 @@ impl From<CodecError> for Failure {
 }
 
 /// The components this library exports, in the order of the C++ catalog: each has the
-/// failpoint `imgkit::<component>`.
-const COMPONENTS: [&str; 18] = [
+/// failpoint `imgkit::<component>`. The header test holds this list to the exports.
+pub(crate) const COMPONENTS: [&str; 18] = [
     "decode_pnm",
     "encode_pnm",
     "decode_png",

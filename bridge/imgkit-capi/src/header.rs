@@ -25,3 +25,45 @@ fn committed_header_is_current() {
          {line}); regenerate it: IMGKIT_BLESS=1 cargo test -p imgkit-capi header"
     );
 }
+
+/// The functions the header declares: `imgkit_<name>(`.
+fn declared() -> Vec<&'static str> {
+    GENERATED
+        .split("imgkit_")
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split('(').next()?;
+            let is_name = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            is_name.then_some(name)
+        })
+        .collect()
+}
+
+#[test]
+fn every_component_is_exported_and_every_export_is_a_component() {
+    // What is not a component: the library's own functions.
+    const LIBRARY: [&str; 6] = [
+        "version",
+        "implementation",
+        "status_message",
+        "last_error",
+        "image_release",
+        "buffer_release",
+    ];
+    let declared = declared();
+    for component in crate::call::COMPONENTS {
+        assert!(
+            declared.contains(&component),
+            "imgkit_{component} is not exported"
+        );
+    }
+    for name in declared {
+        assert!(
+            LIBRARY.contains(&name) || crate::call::COMPONENTS.contains(&name),
+            "imgkit_{name} is exported but not in call::COMPONENTS (no failpoint declared for it)"
+        );
+    }
+}
