@@ -34,6 +34,7 @@
 
 #include "components.hpp"
 #include "facade_bench_support.hpp"
+#include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/filters.hpp"
 #include "imgkit/legacy/geometry.hpp"
 #include "imgkit/legacy/tone.hpp"
@@ -230,6 +231,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("opencv", CV_VERSION);
 #endif
   benchmark::AddCustomContext("rust_threads", std::to_string(rust_threads()));
+  benchmark::AddCustomContext("rust_simd", imgkit::rust_simd_level());
   register_comparisons();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

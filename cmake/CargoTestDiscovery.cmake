@@ -19,7 +19,9 @@ foreach(_message IN LISTS _messages)
   string(JSON _manifest GET "${_message}" manifest_path)
   get_filename_component(_package_dir "${_manifest}" DIRECTORY)
   get_filename_component(_package "${_package_dir}" NAME)
-  if(NOT _kind STREQUAL "test")
+  # MATCHES, not STREQUAL "test": ctest runs this without the project's policies, and
+  # under the old CMP0054 a quoted "test" would read a variable of that name.
+  if(NOT _kind MATCHES "^test$")
     set(_target "lib")  # the crate's own #[cfg(test)] unit tests
   endif()
 

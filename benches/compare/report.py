@@ -4,7 +4,10 @@ benches/results/compare.md (tables) and benches/results/compare.svg (a hand-writ
 chart). Standard library only, so a fresh machine needs nothing beyond python3.
 
     report.py --markdown OUT.md --svg OUT.svg --png PNG.json [--min-time S] [--load "1 5 15"]
-              COMPARE_1T.json [COMPARE_NT.json]
+              COMPARE_1T.json [COMPARE_NT.json] [--avx2 CAPPED_1T.json [CAPPED_NT.json]]
+
+--avx2 takes the Rust rows of runs under IMGKIT_MAX_SIMD=avx2 (run.sh makes them on a CPU
+with AVX-512), reported in a table of their own beside the best path's.
 
 Throughput is megapixels of input per second of wall time (real_time), computed here from
 each row's own time, so every side is counted the same way. Ratios compare rows measured
@@ -51,19 +54,30 @@ def megapixels_per_second(row, megapixels):
     return megapixels / (row["real_time"] * SECONDS[row["time_unit"]])
 
 
-def read_components(paths):
+def simd_level(path):
+    """The instruction set the run's Rust kernels used (compare_benchmark's context)."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f).get("context", {}).get("rust_simd", "unknown")
+
+
+def read_components(paths, rust_suffix=""):
     """{(component, size, series): MP/s}; [(component, what it reads)] in the benchmark's
     order; the largest thread count seen. Names and descriptions come from the rows, so
-    compare_benchmark is the one place that declares them."""
+    compare_benchmark is the one place that declares them. Rust's series get
+    `rust_suffix` (runs under a capped instruction set)."""
     found, components = {}, {}
     threads_seen = 1
     for path in paths:
         for row in rows(path):
+            if rust_suffix and row["name"].split("/")[1] != "rust":
+                continue
             component, side, size = row["name"].split("/")[:3]
             components.setdefault(component, row.get("label", ""))
             threads = int(row["threads"])
             threads_seen = max(threads_seen, threads)
             series = side if side == "legacy" else side + ("1" if threads == 1 else "N")
+            if side == "rust":
+                series += rust_suffix
             found[(component, size, series)] = megapixels_per_second(row, row["megapixels"])
     return found, list(components.items()), threads_seen
 
@@ -149,6 +163,28 @@ def markdown(report, model, simd, date, session):
                 f"| {fmt_ratio(ratio(get('rust1'), get('opencv1')))} "
                 f"| {fmt_ratio(ratio(get('rustN'), get('opencvN')))} |"
             )
+    if any(series.endswith("@avx2") for (_, _, series) in components):
+        lines += [
+            "",
+            "## The AVX2 path (IMGKIT_MAX_SIMD=avx2)",
+            "",
+            "The Rust rows again with the kernels capped at AVX2, as on a CPU without AVX-512; "
+            "OpenCV's rows are the ones above (same session).",
+            "",
+            f"| component | size | Rust AVX2 1t | Rust AVX2 {n}t | Rust AVX2/OpenCV 1t "
+            f"| Rust AVX2/OpenCV {n}t | Rust AVX2/best 1t |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for component, what in order:
+            for size, shape in SIZES.items():
+                get = rates(components, component, size).get
+                lines.append(
+                    f"| {component} ({what}) | {shape} | {fmt_rate(get('rust1@avx2'))} "
+                    f"| {fmt_rate(get('rustN@avx2'))} "
+                    f"| {fmt_ratio(ratio(get('rust1@avx2'), get('opencv1')))} "
+                    f"| {fmt_ratio(ratio(get('rustN@avx2'), get('opencvN')))} "
+                    f"| {fmt_ratio(ratio(get('rust1@avx2'), get('rust1')))} |"
+                )
     lines += [
         "",
         "## PNG decode, 3840x2160",
@@ -247,7 +283,8 @@ class Chart:
 
 def chart(report, model, simd, date, session):
     components, order, threads, png, layouts = report
-    values = [v for v in list(components.values()) + list(png.values()) if v > 0]
+    values = [v for (_, _, series), v in components.items() if "@" not in series]
+    values = [v for v in values + list(png.values()) if v > 0]
     if not values:
         values = [1.0]
     drawing = Chart(min(values), max(values))
@@ -302,6 +339,8 @@ def main():
     parser.add_argument("--png", required=True, help="png_benchmark's JSON")
     parser.add_argument("--min-time", help="--benchmark_min_time of the session, in seconds")
     parser.add_argument("--load", help="/proc/loadavg's first three fields when it started")
+    parser.add_argument("--avx2", nargs="+", default=[],
+                        help="compare_benchmark's JSON of runs under IMGKIT_MAX_SIMD=avx2")
     parser.add_argument("components", nargs="+", help="compare_benchmark's JSON, one per run")
     arguments = parser.parse_args()
     session = "Google Benchmark"
@@ -311,9 +350,14 @@ def main():
         session += f"; load average {arguments.load} when the session started (other work shares the CPU)"
     session += "."
     components, order, threads = read_components(arguments.components)
+    if arguments.avx2:
+        components.update(read_components(arguments.avx2, "@avx2")[0])
     png, layouts = read_png(arguments.png)
     report = (components, order, threads, png, layouts)
     model, simd = machine()
+    simd += f"; Rust kernels ran at: {simd_level(arguments.components[0])}"
+    if arguments.avx2:
+        simd += f" (and capped: {simd_level(arguments.avx2[0])})"
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     with open(arguments.markdown, "w", encoding="utf-8") as f:
         f.write(markdown(report, model, simd, date, session))

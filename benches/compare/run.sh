@@ -12,6 +12,10 @@
 # with sudo; otherwise it says what to install and goes on: the rows of a missing library
 # read "-".
 #
+# On a CPU with AVX-512 the Rust rows are measured a second time with the kernels capped at
+# AVX2 (IMGKIT_MAX_SIMD=avx2), the path of every AVX2-only machine; COMPARE_AVX2=1 asks for
+# that pass on any CPU.
+#
 #   benches/compare/run.sh [MIN_TIME]    (default 0.2 seconds per benchmark; JOBS=N for the build)
 set -euo pipefail
 if [ $# -gt 1 ] || [[ ${1:-} == -* ]]; then
@@ -67,11 +71,23 @@ if [ "$cores" -gt 1 ]; then
   run "$work/compare-$cores.json" "$bin/compare_benchmark" --benchmark_filter='/(rust|opencv)/'
   runs+=("$work/compare-$cores.json")
 fi
+capped=()
+if grep -qw avx512f /proc/cpuinfo || [ "${COMPARE_AVX2:-}" = 1 ]; then
+  echo "compare: Rust capped at AVX2 (IMGKIT_MAX_SIMD=avx2)" >&2
+  IMGKIT_MAX_SIMD=avx2 RAYON_NUM_THREADS=1 run "$work/avx2-1.json" "$bin/compare_benchmark" \
+    --benchmark_filter='/rust/'
+  capped=(--avx2 "$work/avx2-1.json")
+  if [ "$cores" -gt 1 ]; then
+    IMGKIT_MAX_SIMD=avx2 run "$work/avx2-$cores.json" "$bin/compare_benchmark" \
+      --benchmark_filter='/rust/'
+    capped+=("$work/avx2-$cores.json")
+  fi
+fi
 echo "compare: PNG decoding" >&2
 run "$work/png.json" "$bin/png_benchmark" --benchmark_filter=BM_decode_png
 
 mkdir -p benches/results
 python3 benches/compare/report.py --markdown benches/results/compare.md \
   --svg benches/results/compare.svg --png "$work/png.json" --min-time "$min_time" \
-  --load "$load" "${runs[@]}"
+  --load "$load" "${runs[@]}" "${capped[@]}"
 cat benches/results/compare.md

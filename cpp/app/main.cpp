@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -33,6 +34,7 @@
 #include "batch_command.hpp"
 #include "image_files.hpp"
 #include "imgkit/error.hpp"
+#include "imgkit/imgkit.hpp"
 #include "imgkit/routing.hpp"
 #include "operations.hpp"
 #include "parity_command.hpp"
@@ -101,6 +103,12 @@ int usage_error(const std::string& message) {
   return kExitUsageError;
 }
 
+// `imgkit --version`: the release, and the instruction set the Rust kernels run at.
+std::string version_text() {
+  return std::string("imgkit ") + IMGKIT_VERSION + "\nRust kernels: " + imgkit::rust_simd_level() +
+         " instructions (IMGKIT_MAX_SIMD=avx2 or baseline caps them)";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,7 +116,7 @@ int main(int argc, char** argv) {
   if (const auto problem = unknown_command(argc, argv)) return usage_error(*problem);
 
   CLI::App app{"imgkit: image codecs, filters, geometry and tone operations"};
-  app.set_version_flag("--version", std::string("imgkit ") + IMGKIT_VERSION);
+  app.set_version_flag("--version", std::function<std::string()>(version_text));
   app.require_subcommand(1);
 
   imgkit::cli::ProcessOptions process;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cli/cli_fixture.hpp"
+#include "imgkit/imgkit.hpp"
 #include "imgkit/legacy/codecs.hpp"
 #include "support/failpoints_required.hpp"
 #include "support/png_chunks.hpp"
@@ -321,6 +322,10 @@ TEST_F(CliSafetyTest, VersionAndUnknownCommands) {
   RunResult r = run("--version");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, StartsWith("imgkit " IMGKIT_VERSION));
+  EXPECT_THAT(r.out, HasSubstr("Rust kernels: " + imgkit::rust_simd_level() + " instructions"));
+  r = run_with_env("IMGKIT_MAX_SIMD=baseline", "--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("Rust kernels: baseline instructions"));
   r = run("procss in.png out.png");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err,

@@ -27,7 +27,7 @@ mod tone;
 pub use status::ffi::{ErrorCategory, ImageShape, KernelStatus, StatusCode};
 pub use status::{
     configure_failpoint, declare_component_failpoint, failpoint_names, failpoints_compiled_in,
-    remove_all_failpoints, remove_failpoint,
+    kernel_simd_level, remove_all_failpoints, remove_failpoint,
 };
 
 /// The Rust entry points, for Rust callers and tests; C++ reaches the same functions

@@ -78,6 +78,13 @@ pub mod ffi {
         /// Whether this build has failpoints (the `failpoints` feature).
         fn failpoints_compiled_in() -> bool;
     }
+
+    // The instruction set the kernels run at.
+    extern "Rust" {
+        /// `"avx512"`, `"avx2"` or `"baseline"`: the best the CPU has, capped by
+        /// `IMGKIT_MAX_SIMD` (see `imgkit_kernels::simd`).
+        fn kernel_simd_level() -> String;
+    }
 }
 
 /// Why a bridged call did not produce a result, before it becomes a [`ffi::KernelStatus`].
@@ -261,6 +268,11 @@ pub fn failpoint_names() -> Vec<String> {
 /// Whether this build has failpoints.
 pub fn failpoints_compiled_in() -> bool {
     imgkit_failpoints::COMPILED_IN
+}
+
+/// The instruction set the kernels run at ([`imgkit_kernels::simd::active_level`]).
+pub fn kernel_simd_level() -> String {
+    imgkit_kernels::simd::active_level().name().to_owned()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "imgkit/error.hpp"
+#include "imgkit/imgkit.hpp"
 
 namespace imgkit::routing {
 namespace {
@@ -53,3 +54,9 @@ switchyard::RustError rust_error(const ffi::KernelStatus& status, std::string_vi
 }
 
 }  // namespace imgkit::routing
+
+namespace imgkit {
+
+std::string rust_simd_level() { return std::string(ffi::kernel_simd_level()); }
+
+}  // namespace imgkit

@@ -24,6 +24,7 @@ mod filters;
 mod geometry;
 mod image;
 mod sampling;
+pub mod simd;
 #[cfg(test)]
 mod test_support;
 mod tone;

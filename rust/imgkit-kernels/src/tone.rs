@@ -2,11 +2,10 @@
 //! integer arithmetic, except Otsu's variance, which is computed in `f64` in legacy's
 //! order, so every port matches `imgkit::legacy` sample for sample.
 
-use multiversion::multiversion;
-
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
+use crate::simd;
 
 /// BT.601 luminance in 8-bit fixed point: `(77 R + 150 G + 29 B + 128) >> 8`, computed
 /// in 16 bits: the sum is at most 256 * 255 + 128 = 65 408, so nothing overflows, and a
@@ -229,12 +228,14 @@ fn count_luma<const C: usize>(samples: &[u8], table: &mut [u64]) {
 /// `gray[i]` = the luminance of pixel `i` of `pixels` (pixels of `channels`, 3 or 4,
 /// samples), compiled for the best vector instruction set the CPU has (AVX-512, AVX2 or
 /// the target's baseline): the arithmetic is the same in each.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
 fn luma_pixels(channels: usize, pixels: &[u8], gray: &mut [u8]) {
-    match channels {
-        3 => luma_row::<3>(pixels, gray),
-        _ => luma_row::<4>(pixels, gray),
-    }
+    simd::dispatch(
+        #[inline(always)]
+        |_| match channels {
+            3 => luma_row::<3>(pixels, gray),
+            _ => luma_row::<4>(pixels, gray),
+        },
+    );
 }
 
 /// [`luma_pixels`] for pixels of `C` samples.

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "imgkit/error.hpp"
@@ -56,5 +57,10 @@ std::vector<Histogram> histogram(const Image& image);
 Image equalize(const Image& image);
 std::uint8_t otsu_level(const Image& image);
 Image otsu_threshold(const Image& image);
+
+// The vector instruction set the Rust kernels run at: "avx512", "avx2" or "baseline", the
+// best this CPU has unless the environment variable IMGKIT_MAX_SIMD caps it (read once,
+// at the first call; the answer is the same at every level, only the speed differs).
+std::string rust_simd_level();
 
 }  // namespace imgkit

@@ -1,10 +1,9 @@
 //! Box blur: the exact integer mean of a square window, by running sums.
 
-use multiversion::multiversion;
-
 use crate::bands::{for_each_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
+use crate::simd;
 
 /// Largest radius legacy accepts. Window sums stay exact in `u32`, with room to spare:
 /// `255 * 2049^2 + 2049^2 / 2 < 2^31`.
@@ -131,9 +130,11 @@ struct Scratch {
 
 /// Band `index` of the output, compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline); the arithmetic is the same in each.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
-fn blur_band<'a>(job: &Job<'a>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
-    blur_band_with(job, scratch, index, band);
+fn blur_band(job: &Job<'_>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
+    simd::dispatch(
+        #[inline(always)]
+        |_| blur_band_with(job, scratch, index, band),
+    );
 }
 
 /// The body of [`blur_band`].

@@ -1,13 +1,11 @@
 //! Dense 2-D correlation with clamped borders.
 
-use multiversion::multiversion;
-use multiversion::target::match_target;
-
 use super::{correlate_row, Kernel, Tap};
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_span_clamped, round_to_u8};
+use crate::simd::{self, SimdLevel};
 
 /// Largest kernel side legacy accepts.
 const MAX_KERNEL_SIDE: usize = 255;
@@ -111,15 +109,15 @@ struct Scratch {
 /// Band `index` of the output, compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline): the arithmetic is the same in each, only
 /// the block size changes.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
-fn convolve_band<'a, 'k>(job: &Job<'a, 'k>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
-    match_target! {
-        "x86_64+avx+avx2+avx512f+avx512bw+avx512vl" => {
-            convolve_band_with::<128>(job, scratch, index, band)
-        }
-        "x86_64+avx+avx2" => convolve_band_with::<64>(job, scratch, index, band),
-        _ => convolve_band_with::<32>(job, scratch, index, band),
-    }
+fn convolve_band(job: &Job<'_, '_>, scratch: &mut Scratch, index: usize, band: &mut [u8]) {
+    simd::dispatch(
+        #[inline(always)]
+        |level| match level {
+            SimdLevel::Avx512 => convolve_band_with::<128>(job, scratch, index, band),
+            SimdLevel::Avx2 => convolve_band_with::<64>(job, scratch, index, band),
+            SimdLevel::Baseline => convolve_band_with::<32>(job, scratch, index, band),
+        },
+    );
 }
 
 /// [`convolve_band`] with blocks of `N` outputs.

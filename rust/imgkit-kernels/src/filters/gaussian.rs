@@ -1,13 +1,11 @@
 //! Separable Gaussian blur: a horizontal pass into an `f32` buffer, then a vertical pass.
 
-use multiversion::multiversion;
-use multiversion::target::match_target;
-
 use super::{correlate_row, correlate_rows, Tap};
 use crate::bands::{for_each_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_span_clamped, round_to_u8};
+use crate::simd::{self, SimdLevel};
 
 /// Largest sigma legacy accepts.
 const MAX_SIGMA: f32 = 64.0;
@@ -154,15 +152,15 @@ impl<'a> Job<'a> {
 /// independent accumulators in registers to hide the latency of the additions: 8
 /// vectors in the horizontal pass, `R` rows of 4 vectors in the vertical one (16 of
 /// AVX-512's 32 registers, 8 of AVX2's 16). Other sizes measured within noise of these.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
-fn blur_band<'a>(job: &Job<'a>, window: &mut Window, first_y: usize, band: &mut [u8]) {
-    match_target! {
-        "x86_64+avx+avx2+avx512f+avx512bw+avx512vl" => {
-            blur_band_with::<128, 64, 4>(job, window, first_y, band)
-        }
-        "x86_64+avx+avx2" => blur_band_with::<64, 32, 2>(job, window, first_y, band),
-        _ => blur_band_with::<32, 32, 1>(job, window, first_y, band),
-    }
+fn blur_band(job: &Job<'_>, window: &mut Window, first_y: usize, band: &mut [u8]) {
+    simd::dispatch(
+        #[inline(always)]
+        |level| match level {
+            SimdLevel::Avx512 => blur_band_with::<128, 64, 4>(job, window, first_y, band),
+            SimdLevel::Avx2 => blur_band_with::<64, 32, 2>(job, window, first_y, band),
+            SimdLevel::Baseline => blur_band_with::<32, 32, 1>(job, window, first_y, band),
+        },
+    );
 }
 
 /// Most output rows the vertical pass computes together; the window holds

@@ -9,11 +9,10 @@
 //! N. Devillard, "Fast median search: an ANSI C implementation" (1998); a test checks each
 //! on every input of zeros and ones, which by the 0-1 principle proves it for all inputs.
 
-use multiversion::multiversion;
-
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
+use crate::simd;
 
 /// Output samples computed together: a 256-bit vector of them.
 const LANES: usize = 32;
@@ -129,12 +128,14 @@ struct Job<'a> {
 /// Band `index` of the output, compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline); the arithmetic is the same in each.
 /// `padded` is the thread's scratch for the band's padded source rows.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
-fn median_band<'a>(job: &Job<'a>, padded: &mut Vec<u8>, index: usize, band: &mut [u8]) {
-    match job.radius {
-        1 => median_band_with(&MEDIAN_OF_9, job, padded, index, band),
-        _ => median_band_with(&MEDIAN_OF_25, job, padded, index, band),
-    }
+fn median_band(job: &Job<'_>, padded: &mut Vec<u8>, index: usize, band: &mut [u8]) {
+    simd::dispatch(
+        #[inline(always)]
+        |_| match job.radius {
+            1 => median_band_with(&MEDIAN_OF_9, job, padded, index, band),
+            _ => median_band_with(&MEDIAN_OF_25, job, padded, index, band),
+        },
+    );
 }
 
 /// The body of [`median_band`] for a window of `N` samples (9 or 25).

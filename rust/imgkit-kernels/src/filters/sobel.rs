@@ -1,11 +1,10 @@
 //! Sobel gradient magnitude of the luminance.
 
-use multiversion::multiversion;
-
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::KernelError;
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::{clamped_index, pad_row_clamped, round_to_u8};
+use crate::simd;
 use crate::tone::{check_gray_output, luma};
 
 /// The cost of one output pixel in the units of [`Schedule::for_work`], whose threshold
@@ -86,9 +85,11 @@ struct Window {
 
 /// Band `index` of the output, compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline); the arithmetic is the same in each.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
-fn sobel_band<'a>(job: &Job<'a>, window: &mut Window, index: usize, band: &mut [u8]) {
-    sobel_band_with(job, window, index, band);
+fn sobel_band(job: &Job<'_>, window: &mut Window, index: usize, band: &mut [u8]) {
+    simd::dispatch(
+        #[inline(always)]
+        |_| sobel_band_with(job, window, index, band),
+    );
 }
 
 /// The body of [`sobel_band`].

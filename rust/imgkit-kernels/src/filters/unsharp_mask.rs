@@ -1,12 +1,11 @@
 //! Unsharp mask: the input plus a multiple of its difference from a Gaussian blur.
 
-use multiversion::multiversion;
-
 use super::gaussian_blur;
 use crate::bands::{for_each_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
 use crate::sampling::round_to_u8;
+use crate::simd;
 
 /// Largest sigma legacy accepts (that of `gaussian_blur`).
 const MAX_SIGMA: f32 = 64.0;
@@ -91,12 +90,14 @@ pub(crate) fn sharpen(schedule: Schedule, src: ImageView<'_>, amount: f32, blurr
 
 /// One band of [`sharpen`], compiled for the best vector instruction set the CPU has
 /// (AVX-512, AVX2, or the target's baseline); the arithmetic is the same in each.
-#[multiversion(targets("x86_64+avx+avx2+avx512f+avx512bw+avx512vl", "x86_64+avx+avx2"))]
 fn sharpen_band(original: &[u8], channels: usize, amount: f32, blurred: &mut [u8]) {
-    match channels {
-        4 => sharpen_colour(original, amount, blurred),
-        _ => sharpen_all(original, amount, blurred),
-    }
+    simd::dispatch(
+        #[inline(always)]
+        |_| match channels {
+            4 => sharpen_colour(original, amount, blurred),
+            _ => sharpen_all(original, amount, blurred),
+        },
+    );
 }
 
 /// Samples sharpened together: whole RGBA pixels, and enough for the loop to vectorise.
