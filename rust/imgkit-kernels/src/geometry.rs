@@ -8,6 +8,7 @@
 use crate::bands::{for_each_band, rows_per_band, Schedule};
 use crate::error::{invalid, KernelError};
 use crate::image::{ImageView, ImageViewMut, Shape};
+use crate::simd;
 
 /// Largest resize target side legacy accepts.
 const MAX_RESIZE_SIDE: usize = 65535;
@@ -247,6 +248,7 @@ struct BlendedRows {
 }
 
 /// Blends one source row horizontally: `out[x * C + c] = in(x0) * (1 - fx) + in(x1) * fx`.
+#[inline(always)]
 fn blend_row<const C: usize>(src_row: &[u8], columns: &[BilinearTap], out: &mut [f64]) {
     for (values, tap) in out.chunks_exact_mut(C).zip(columns) {
         let lower = &src_row[tap.lower * C..tap.lower * C + C];
@@ -276,10 +278,16 @@ fn resize_bilinear<const C: usize>(
     let columns = bilinear_taps(input.width, out.width);
     let rows = bilinear_taps(input.height, out.height);
     let (src_row_len, row_len) = (input.row_len(), out.row_len());
-    let samples = src.samples();
     let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
-    let source_row = |y: usize| &samples[y * src_row_len..][..src_row_len];
 
+    let job = BilinearJob {
+        columns: &columns,
+        rows: &rows,
+        samples: src.samples(),
+        src_row_len,
+        row_len,
+        band_rows,
+    };
     for_each_band(
         schedule,
         dst.samples_mut(),
@@ -289,33 +297,58 @@ fn resize_bilinear<const C: usize>(
             source: [None, None],
         },
         |cache, index, band| {
-            let first_y = index * band_rows;
-            for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(row_len)) {
-                let tap = rows[y];
-                // Rows come in increasing order, so a row that is not cached evicts the
-                // one not needed by this output row.
-                let mut slots = [0usize; 2];
-                for (which, source) in [tap.lower, tap.upper].into_iter().enumerate() {
-                    let slot = match cache.source.iter().position(|&s| s == Some(source)) {
-                        Some(slot) => slot,
-                        None => {
-                            let slot = if which == 1 {
-                                1 - slots[0]
-                            } else {
-                                usize::from(cache.source[0] == Some(tap.upper))
-                            };
-                            blend_row::<C>(source_row(source), &columns, &mut cache.rows[slot]);
-                            cache.source[slot] = Some(source);
-                            slot
-                        }
-                    };
-                    slots[which] = slot;
-                }
-                let (top, bottom) = (&cache.rows[slots[0]], &cache.rows[slots[1]]);
-                blend_rows(top, bottom, tap, out_row);
-            }
+            simd::dispatch(
+                #[inline(always)]
+                |_| bilinear_band::<C>(&job, cache, index, band),
+            );
         },
     );
+}
+
+/// What every band of a bilinear resize reads.
+struct BilinearJob<'a> {
+    columns: &'a [BilinearTap],
+    rows: &'a [BilinearTap],
+    samples: &'a [u8],
+    src_row_len: usize,
+    row_len: usize,
+    band_rows: usize,
+}
+
+/// Band `index` of a bilinear resize (compiled per instruction set by [`simd::dispatch`]).
+#[inline(always)]
+fn bilinear_band<const C: usize>(
+    job: &BilinearJob<'_>,
+    cache: &mut BlendedRows,
+    index: usize,
+    band: &mut [u8],
+) {
+    let source_row = |y: usize| &job.samples[y * job.src_row_len..][..job.src_row_len];
+    let first_y = index * job.band_rows;
+    for (y, out_row) in (first_y..).zip(band.chunks_exact_mut(job.row_len)) {
+        let tap = job.rows[y];
+        // Rows come in increasing order, so a row that is not cached evicts the one not
+        // needed by this output row.
+        let mut slots = [0usize; 2];
+        for (which, source) in [tap.lower, tap.upper].into_iter().enumerate() {
+            let slot = match cache.source.iter().position(|&s| s == Some(source)) {
+                Some(slot) => slot,
+                None => {
+                    let slot = if which == 1 {
+                        1 - slots[0]
+                    } else {
+                        usize::from(cache.source[0] == Some(tap.upper))
+                    };
+                    blend_row::<C>(source_row(source), job.columns, &mut cache.rows[slot]);
+                    cache.source[slot] = Some(source);
+                    slot
+                }
+            };
+            slots[which] = slot;
+        }
+        let (top, bottom) = (&cache.rows[slots[0]], &cache.rows[slots[1]]);
+        blend_rows(top, bottom, tap, out_row);
+    }
 }
 
 /// Output samples [`blend_rows`] computes together: fixed-size blocks let the compiler
@@ -323,6 +356,7 @@ fn resize_bilinear<const C: usize>(
 const BLEND_BLOCK: usize = 16;
 
 /// The vertical blend: `out[i] = round(top[i] * (1 - fy) + bottom[i] * fy)`.
+#[inline(always)]
 fn blend_rows(top: &[f64], bottom: &[f64], tap: BilinearTap, out: &mut [u8]) {
     let blend = |t: f64, b: f64| round_f64_to_u8(t * tap.complement + b * tap.fraction);
     let mut outs = out.chunks_exact_mut(BLEND_BLOCK);

@@ -9,8 +9,8 @@ mod common;
 use common::noise;
 use imgkit_kernels::simd::{self, SimdLevel};
 use imgkit_kernels::{
-    box_blur, convolve, gaussian_blur, histogram, median_blur, otsu_level, sobel, to_grayscale,
-    unsharp_mask, ImageView, ImageViewMut, Kernel, KernelError,
+    box_blur, convolve, gaussian_blur, histogram, median_blur, otsu_level, resize, sobel,
+    to_grayscale, unsharp_mask, ImageView, ImageViewMut, Kernel, KernelError, ResizeFilter,
 };
 
 type Op = fn(ImageView<'_>, ImageViewMut<'_>) -> Result<(), KernelError>;
@@ -64,13 +64,20 @@ fn run(
     dst
 }
 
-/// The per-channel histogram, then Otsu's level (computed from the luminance).
-fn counts_of(shape: (usize, usize), c: usize, src: &[u8]) -> Vec<u64> {
-    let view = ImageView::new(src, shape.0, shape.1, c).unwrap();
-    let mut counts = vec![0u64; 256 * c];
-    histogram(view, &mut counts).unwrap();
-    counts.push(u64::from(otsu_level(view)));
-    counts
+/// The answers that are not one image of the input's size, as one list: the per-channel
+/// histogram, Otsu's level (from the luminance), and bilinear resizes to 3/4 and 3/2.
+fn other_answers((w, h): (usize, usize), c: usize, src: &[u8]) -> Vec<u64> {
+    let view = ImageView::new(src, w, h, c).unwrap();
+    let mut answers = vec![0u64; 256 * c];
+    histogram(view, &mut answers).unwrap();
+    answers.push(u64::from(otsu_level(view)));
+    for (to_w, to_h) in [(w * 3 / 4 + 1, h * 3 / 4 + 1), (w * 3 / 2, h * 3 / 2)] {
+        let mut dst = vec![0u8; to_w * to_h * c];
+        let out = ImageViewMut::new(&mut dst, to_w, to_h, c).unwrap();
+        resize(view, ResizeFilter::Bilinear, out).unwrap();
+        answers.extend(dst.iter().map(|&v| u64::from(v)));
+    }
+    answers
 }
 
 #[test]
@@ -90,7 +97,7 @@ fn every_instruction_set_gives_the_same_answer() {
                         .iter()
                         .map(|&(_, out, op)| run(op, out, shape, channels, &src))
                         .collect();
-                    (images, counts_of(shape, channels, &src))
+                    (images, other_answers(shape, channels, &src))
                 })
                 .collect();
             for (level, answer) in levels.iter().zip(&answers).skip(1) {
@@ -104,7 +111,7 @@ fn every_instruction_set_gives_the_same_answer() {
                 }
                 assert_eq!(
                     answer.1, answers[0].1,
-                    "histogram and otsu_level on {shape:?}x{channels} at {level}"
+                    "histogram, otsu_level or resize on {shape:?}x{channels} at {level}"
                 );
             }
         }
