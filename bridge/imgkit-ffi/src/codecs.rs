@@ -71,21 +71,28 @@ mod ffi {
         // imgkit_codecs::Limits::DEFAULT, so that C++ can hold it to DecodeLimits{}.
         fn default_decode_limits() -> DecodeLimits;
 
-        // `plain` selects PNM P2/P3 (ignored for PNG). `out` receives the file's bytes.
-        fn encode_u8(
-            codec: Codec,
+        // PNM, written straight into a buffer C++ owns (DESIGN invariant 7): `dst` holds
+        // pnm_encoded_len_bound(...) bytes (0: more than fits in memory), `written`
+        // receives the file's length. `plain` selects P2/P3.
+        fn pnm_encoded_len_bound(shape: &ImageShape, sixteen_bit: bool, plain: bool) -> usize;
+        fn encode_pnm_u8(
             shape: &ImageShape,
             src: &[u8],
             plain: bool,
-            out: &mut Vec<u8>,
+            dst: &mut [u8],
+            written: &mut usize,
         ) -> KernelStatus;
-        fn encode_u16(
-            codec: Codec,
+        fn encode_pnm_u16(
             shape: &ImageShape,
             src: &[u16],
             plain: bool,
-            out: &mut Vec<u8>,
+            dst: &mut [u8],
+            written: &mut usize,
         ) -> KernelStatus;
+
+        // PNG, whose length is known only once compressed: `out` receives the file.
+        fn encode_png_u8(shape: &ImageShape, src: &[u8], out: &mut Vec<u8>) -> KernelStatus;
+        fn encode_png_u16(shape: &ImageShape, src: &[u16], out: &mut Vec<u8>) -> KernelStatus;
     }
 }
 
@@ -111,14 +118,6 @@ impl Format {
         match self {
             Format::Pnm => entry_point!("decode_pnm"),
             Format::Png => entry_point!("decode_png"),
-        }
-    }
-
-    /// The failpoint of this format's encoder.
-    fn encode_point(self) -> &'static str {
-        match self {
-            Format::Pnm => entry_point!("encode_pnm"),
-            Format::Png => entry_point!("encode_png"),
         }
     }
 }
@@ -233,22 +232,75 @@ pub fn decode_u16(
     decode(decoders, codec, bytes, limits, dst)
 }
 
-/// An encoder's result: the file's bytes.
-type Encoded = Result<Vec<u8>, CodecError>;
-
-/// The two encoders of one sample type, as `encode_u8` / `encode_u16` call them:
-/// (samples, width, height, channels[, plain]).
-struct Encoders<S> {
-    pnm: fn(&[S], u32, u32, u32, bool) -> Encoded,
-    png: fn(&[S], u32, u32, u32) -> Encoded,
+/// The most bytes [`encode_pnm_u8`] / [`encode_pnm_u16`] write for this image (within 31
+/// bytes of the file for a binary raster), or 0 when that is more than fits in memory.
+/// Cannot fail.
+pub fn pnm_encoded_len_bound(shape: &ImageShape, sixteen_bit: bool, plain: bool) -> usize {
+    let ImageShape {
+        width,
+        height,
+        channels,
+    } = *shape;
+    let sample_bytes = if sixteen_bit { 2 } else { 1 };
+    pnm::encoded_len_bound(width, height, channels, plain, sample_bytes)
+        .filter(|&bound| isize::try_from(bound).is_ok())
+        .unwrap_or(0)
 }
 
-fn encode<S: Copy + Not<Output = S>>(
-    encoders: Encoders<S>,
-    codec: ffi::Codec,
+/// A PNM encoder into the caller's buffer: (samples, width, height, channels, plain, dst).
+type PnmEncoder<S> = fn(&[S], u32, u32, u32, bool, &mut [u8]) -> Result<usize, CodecError>;
+
+fn encode_pnm<S: Copy + Not<Output = S>>(
+    encoder: PnmEncoder<S>,
     shape: &ImageShape,
     src: &[S],
     plain: bool,
+    dst: &mut [u8],
+    written: &mut usize,
+) -> KernelStatus {
+    guarded("encode", || {
+        let ImageShape {
+            width,
+            height,
+            channels,
+        } = *shape;
+        let src = at_entry(entry_point!("encode_pnm"))?.input(src);
+        *written = encoder(&src, width, height, channels, plain, dst)?;
+        Ok(())
+    })
+}
+
+/// Mirrors `imgkit::legacy::encode_pnm` for 8-bit images, writing into `dst` (see
+/// [`pnm_encoded_len_bound`]). Failpoint: `imgkit::encode_pnm`.
+pub fn encode_pnm_u8(
+    shape: &ImageShape,
+    src: &[u8],
+    plain: bool,
+    dst: &mut [u8],
+    written: &mut usize,
+) -> KernelStatus {
+    encode_pnm(pnm::encode_u8_into, shape, src, plain, dst, written)
+}
+
+/// Mirrors `imgkit::legacy::encode_pnm` for 16-bit images. Failpoint as
+/// [`encode_pnm_u8`].
+pub fn encode_pnm_u16(
+    shape: &ImageShape,
+    src: &[u16],
+    plain: bool,
+    dst: &mut [u8],
+    written: &mut usize,
+) -> KernelStatus {
+    encode_pnm(pnm::encode_u16_into, shape, src, plain, dst, written)
+}
+
+/// A PNG encoder: (samples, width, height, channels) to the file's bytes.
+type PngEncoder<S> = fn(&[S], u32, u32, u32) -> Result<Vec<u8>, CodecError>;
+
+fn encode_png<S: Copy + Not<Output = S>>(
+    encoder: PngEncoder<S>,
+    shape: &ImageShape,
+    src: &[S],
     out: &mut Vec<u8>,
 ) -> KernelStatus {
     guarded("encode", || {
@@ -257,44 +309,18 @@ fn encode<S: Copy + Not<Output = S>>(
             height,
             channels,
         } = *shape;
-        let format = Format::of(codec)?;
-        let src = at_entry(format.encode_point())?.input(src);
-        *out = match format {
-            Format::Pnm => (encoders.pnm)(&src, width, height, channels, plain)?,
-            Format::Png => (encoders.png)(&src, width, height, channels)?,
-        };
+        let src = at_entry(entry_point!("encode_png"))?.input(src);
+        *out = encoder(&src, width, height, channels)?;
         Ok(())
     })
 }
 
-/// Mirrors `imgkit::legacy::encode_pnm` / `encode_png` for 8-bit images. Failpoints:
-/// `imgkit::encode_pnm`, `imgkit::encode_png`.
-pub fn encode_u8(
-    codec: ffi::Codec,
-    shape: &ImageShape,
-    src: &[u8],
-    plain: bool,
-    out: &mut Vec<u8>,
-) -> KernelStatus {
-    let encoders = Encoders {
-        pnm: pnm::encode_u8,
-        png: png::encode_u8,
-    };
-    encode(encoders, codec, shape, src, plain, out)
+/// Mirrors `imgkit::legacy::encode_png` for 8-bit images. Failpoint: `imgkit::encode_png`.
+pub fn encode_png_u8(shape: &ImageShape, src: &[u8], out: &mut Vec<u8>) -> KernelStatus {
+    encode_png(png::encode_u8, shape, src, out)
 }
 
-/// Mirrors `imgkit::legacy::encode_pnm` / `encode_png` for 16-bit images. Failpoints as
-/// [`encode_u8`].
-pub fn encode_u16(
-    codec: ffi::Codec,
-    shape: &ImageShape,
-    src: &[u16],
-    plain: bool,
-    out: &mut Vec<u8>,
-) -> KernelStatus {
-    let encoders = Encoders {
-        pnm: pnm::encode_u16,
-        png: png::encode_u16,
-    };
-    encode(encoders, codec, shape, src, plain, out)
+/// Mirrors `imgkit::legacy::encode_png` for 16-bit images. Failpoint as [`encode_png_u8`].
+pub fn encode_png_u16(shape: &ImageShape, src: &[u16], out: &mut Vec<u8>) -> KernelStatus {
+    encode_png(png::encode_u16, shape, src, out)
 }

@@ -922,6 +922,56 @@ fn writes_plain_text_one_image_row_per_line() {
     );
 }
 
+#[test]
+fn encodes_into_a_buffer_of_the_stated_bound_the_same_bytes() {
+    let eight: Vec<u8> = (0..7 * 5 * 3).map(|i| (i * 37 % 256) as u8).collect();
+    let sixteen: Vec<u16> = (0..7 * 5 * 3).map(|i| (i * 4099 % 65536) as u16).collect();
+    for plain in [false, true] {
+        let bound = pnm::encoded_len_bound(7, 5, 3, plain, 1).unwrap();
+        let mut dst = vec![0xaa; bound + 3];
+        let written = pnm::encode_u8_into(&eight, 7, 5, 3, plain, &mut dst).unwrap();
+        assert_eq!(
+            &dst[..written],
+            pnm::encode_u8(&eight, 7, 5, 3, plain).unwrap()
+        );
+        assert_eq!(
+            &dst[written..],
+            &vec![0xaa; bound + 3 - written][..],
+            "wrote past the file"
+        );
+
+        let bound = pnm::encoded_len_bound(7, 5, 3, plain, 2).unwrap();
+        let mut dst = vec![0u8; bound];
+        let written = pnm::encode_u16_into(&sixteen, 7, 5, 3, plain, &mut dst).unwrap();
+        assert_eq!(
+            &dst[..written],
+            pnm::encode_u16(&sixteen, 7, 5, 3, plain).unwrap()
+        );
+        if !plain {
+            // Only the header's digits are not known from the shape.
+            assert!(bound - written < 31, "{written} of {bound}");
+        }
+    }
+}
+
+#[test]
+fn encoding_into_a_buffer_shorter_than_the_bound_is_refused_untouched() {
+    let bound = pnm::encoded_len_bound(2, 1, 1, false, 1).unwrap();
+    let mut dst = vec![7u8; bound - 1];
+    let error = pnm::encode_u8_into(&[0, 255], 2, 1, 1, false, &mut dst).unwrap_err();
+    assert_eq!(error.category, ErrorCategory::InvalidArgument);
+    assert!(
+        error.message.contains("the output holds"),
+        "{}",
+        error.message
+    );
+    assert!(dst.iter().all(|&b| b == 7));
+    // The image itself is checked first, as the Vec-returning encoders do.
+    let error = pnm::encode_u8_into(&[0; 8], 2, 1, 4, false, &mut [0; 64]).unwrap_err();
+    assert_eq!(error.category, ErrorCategory::Unsupported);
+    assert_eq!(pnm::encoded_len_bound(u32::MAX, u32::MAX, 4, true, 2), None);
+}
+
 /// The lengths of the lines of `text`, which must end with a newline.
 fn line_lengths(text: &[u8]) -> Vec<usize> {
     assert_eq!(text.last(), Some(&b'\n'), "output must end with a newline");

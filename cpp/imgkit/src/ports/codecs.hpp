@@ -3,6 +3,7 @@
 // anything is allocated), C++ allocates the image it describes, Rust decodes into it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -46,19 +47,45 @@ inline RustResult<DecodedImage> rust_decode(ffi::Codec codec, const Bytes& bytes
   return decoded(Image(header.width, header.height, header.channels), ffi::decode_u8);
 }
 
-inline ffi::KernelStatus rust_encode_into(ffi::Codec codec, const Image& image, bool plain,
-                                          rust::Vec<std::uint8_t>& file) {
-  return ffi::encode_u8(codec, shape_of(image), samples_of(image), plain, file);
+// PNM: the file's length is bounded from its shape (to within the header's 31 bytes for
+// binary), so Rust writes it straight into the Bytes returned (DESIGN invariant 7: C++
+// owns the buffer).
+inline ffi::KernelStatus rust_encode_pnm_into(const Image& image, bool plain, Bytes& file,
+                                              std::size_t& written) {
+  return ffi::encode_pnm_u8(shape_of(image), samples_of(image), plain, {file.data(), file.size()},
+                            written);
 }
-inline ffi::KernelStatus rust_encode_into(ffi::Codec codec, const Image16& image, bool plain,
-                                          rust::Vec<std::uint8_t>& file) {
-  return ffi::encode_u16(codec, shape_of(image), samples_of(image), plain, file);
+inline ffi::KernelStatus rust_encode_pnm_into(const Image16& image, bool plain, Bytes& file,
+                                              std::size_t& written) {
+  return ffi::encode_pnm_u16(shape_of(image), samples_of(image), plain, {file.data(), file.size()},
+                             written);
 }
 
 template <class SampleType>
-RustResult<Bytes> rust_encode(ffi::Codec codec, const Raster<SampleType>& image, bool plain) {
+RustResult<Bytes> rust_encode_pnm(const Raster<SampleType>& image, bool plain) {
+  constexpr bool kSixteenBit = sizeof(SampleType) == 2;
+  // A bound of 0 (more than fits in memory) leaves an empty buffer, which Rust refuses.
+  Bytes file(ffi::pnm_encoded_len_bound(shape_of(image), kSixteenBit, plain));
+  std::size_t written = 0;
+  const ffi::KernelStatus status = rust_encode_pnm_into(image, plain, file, written);
+  file.resize(written);
+  // Plain text is shorter than its bound by up to half; give the rest back.
+  if (plain) file.shrink_to_fit();
+  return answer_or_error(status, std::move(file));
+}
+
+// PNG: compressed, so its length is known only at the end; Rust returns the file.
+inline ffi::KernelStatus rust_encode_png_into(const Image& image, rust::Vec<std::uint8_t>& file) {
+  return ffi::encode_png_u8(shape_of(image), samples_of(image), file);
+}
+inline ffi::KernelStatus rust_encode_png_into(const Image16& image, rust::Vec<std::uint8_t>& file) {
+  return ffi::encode_png_u16(shape_of(image), samples_of(image), file);
+}
+
+template <class SampleType>
+RustResult<Bytes> rust_encode_png(const Raster<SampleType>& image) {
   rust::Vec<std::uint8_t> file;
-  const ffi::KernelStatus status = rust_encode_into(codec, image, plain, file);
+  const ffi::KernelStatus status = rust_encode_png_into(image, file);
   return answer_or_error(status, Bytes(file.begin(), file.end()));
 }
 
@@ -88,7 +115,7 @@ struct EncodePnm : Encoder<EncodePnm> {
   }
   template <class SampleType>
   static RustResult<Bytes> rust(const Raster<SampleType>& image, PnmEncoding encoding) {
-    return rust_encode(ffi::Codec::Pnm, image, encoding == PnmEncoding::kPlain);
+    return rust_encode_pnm(image, encoding == PnmEncoding::kPlain);
   }
   template <class SampleType>
   static Bytes facade(const Raster<SampleType>& image, PnmEncoding encoding) {
@@ -121,7 +148,7 @@ struct EncodePng : Encoder<EncodePng> {
   }
   template <class SampleType>
   static RustResult<Bytes> rust(const Raster<SampleType>& image) {
-    return rust_encode(ffi::Codec::Png, image, false);
+    return rust_encode_png(image);
   }
   template <class SampleType>
   static Bytes facade(const Raster<SampleType>& image) {

@@ -34,7 +34,7 @@ use std::fmt;
 use crate::error::{CodecError, ErrorCategory};
 
 pub use decode::{decode_into_u16, decode_into_u8, read_header};
-pub use encode::{encode_u16, encode_u8};
+pub use encode::{encode_u16, encode_u16_into, encode_u8, encode_u8_into, encoded_len_bound};
 
 /// An error whose message starts with "PNM: ". Cold and out of line, so that the checks
 /// on the happy path stay small enough to inline.
