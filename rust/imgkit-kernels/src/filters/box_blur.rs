@@ -231,26 +231,30 @@ fn average_row<const C: usize>(
                 .sum::<u32>();
     }
 
-    // steps[x] for x >= 1: entering column min(x + r, w - 1) ...
+    // steps[x] for x >= 1: entering column min(x + r, w - 1) minus leaving column
+    // max(x - 1 - r, 0). Where neither is clamped (x in lo..hi) that is one subtraction
+    // of two shifted runs of the sums; the few pixels near the edges clamp.
     let steps = &mut steps[C..];
-    let entering_inside = width.saturating_sub(radius).max(1) - 1; // pixels 1..=that
-    let (direct, clamped) = steps.split_at_mut(entering_inside * C);
-    if entering_inside > 0 {
-        direct.copy_from_slice(&sums[(radius + 1) * C..(radius + 1 + entering_inside) * C]);
-    }
-    for step in clamped.chunks_exact_mut(C) {
-        step.copy_from_slice(pixel(width - 1));
-    }
-    // ... minus leaving column max(x - 1 - r, 0).
-    let leaving_clamped = (radius + 1).min(width) - 1; // pixels 1..=that leave column 0
-    let (clamped, direct) = steps.split_at_mut(leaving_clamped * C);
-    for step in clamped.chunks_exact_mut(C) {
-        for (s, &leaving) in step.iter_mut().zip(pixel(0)) {
-            *s = s.wrapping_sub(leaving);
+    let lo = (radius + 1).min(width);
+    let hi = width.saturating_sub(radius).max(lo);
+    for x in (1..lo).chain(hi..width) {
+        let entering = pixel((x + radius).min(width - 1));
+        let leaving = pixel(x.saturating_sub(radius + 1));
+        for ((s, &e), &l) in steps[(x - 1) * C..][..C]
+            .iter_mut()
+            .zip(entering)
+            .zip(leaving)
+        {
+            *s = e.wrapping_sub(l);
         }
     }
-    for (s, &leaving) in direct.iter_mut().zip(sums) {
-        *s = s.wrapping_sub(leaving);
+    if hi > lo {
+        let middle = &mut steps[(lo - 1) * C..(hi - 1) * C];
+        let entering = &sums[(lo + radius) * C..(hi + radius) * C];
+        let leaving = &sums[(lo - 1 - radius) * C..(hi - 1 - radius) * C];
+        for ((s, &e), &l) in middle.iter_mut().zip(entering).zip(leaving) {
+            *s = e.wrapping_sub(l);
+        }
     }
 
     let (first, rest) = out.split_at_mut(C);
