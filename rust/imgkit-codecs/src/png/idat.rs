@@ -18,8 +18,8 @@ use png::{DecodeOptions, DecodingError};
 use super::chunks::{
     checked_chunk_data, walk_after_image_start, Chunk, ParsedFile, IEND_CHUNK, SIGNATURE,
 };
-use super::inflate::Replay;
 use super::unfilter::{decode_rows, filtered_size, Expander, Output};
+use super::zlib_replay::Replay;
 use super::{internal, malformed};
 use crate::CodecError;
 

@@ -53,8 +53,8 @@ mod chunks;
 mod encode;
 mod filter;
 mod idat;
-mod inflate;
 mod unfilter;
+mod zlib_replay;
 
 use chunks::{check_limits, parse_until_image_data, ParsedFile};
 use encode::{check_encode_args, Samples};
