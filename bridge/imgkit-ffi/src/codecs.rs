@@ -247,16 +247,13 @@ pub fn pnm_encoded_len_bound(shape: &ImageShape, sixteen_bit: bool, plain: bool)
         .unwrap_or(0)
 }
 
-/// A PNM encoder into the caller's buffer: (samples, width, height, channels, plain, dst).
-type PnmEncoder<S> = fn(&[S], u32, u32, u32, bool, &mut [u8]) -> Result<usize, CodecError>;
-
-fn encode_pnm<S: Copy + Not<Output = S>>(
-    encoder: PnmEncoder<S>,
+/// An encoder entry: the failpoint `point` (whose `return(corrupt)` inverts the samples
+/// encoded), then `encode(samples, width, height, channels)`.
+fn encode_entry<S: Copy + Not<Output = S>>(
+    point: &'static str,
     shape: &ImageShape,
     src: &[S],
-    plain: bool,
-    dst: &mut [u8],
-    written: &mut usize,
+    encode: impl FnOnce(&[S], u32, u32, u32) -> Result<(), CodecError>,
 ) -> KernelStatus {
     guarded("encode", || {
         let ImageShape {
@@ -264,8 +261,8 @@ fn encode_pnm<S: Copy + Not<Output = S>>(
             height,
             channels,
         } = *shape;
-        let src = at_entry(entry_point!("encode_pnm"))?.input(src);
-        *written = encoder(&src, width, height, channels, plain, dst)?;
+        let src = at_entry(point)?.input(src);
+        encode(&src, width, height, channels)?;
         Ok(())
     })
 }
@@ -279,7 +276,10 @@ pub fn encode_pnm_u8(
     dst: &mut [u8],
     written: &mut usize,
 ) -> KernelStatus {
-    encode_pnm(pnm::encode_u8_into, shape, src, plain, dst, written)
+    encode_entry(entry_point!("encode_pnm"), shape, src, |s, w, h, c| {
+        *written = pnm::encode_u8_into(s, w, h, c, plain, dst)?;
+        Ok(())
+    })
 }
 
 /// Mirrors `imgkit::legacy::encode_pnm` for 16-bit images. Failpoint as
@@ -291,36 +291,25 @@ pub fn encode_pnm_u16(
     dst: &mut [u8],
     written: &mut usize,
 ) -> KernelStatus {
-    encode_pnm(pnm::encode_u16_into, shape, src, plain, dst, written)
-}
-
-/// A PNG encoder: (samples, width, height, channels) to the file's bytes.
-type PngEncoder<S> = fn(&[S], u32, u32, u32) -> Result<Vec<u8>, CodecError>;
-
-fn encode_png<S: Copy + Not<Output = S>>(
-    encoder: PngEncoder<S>,
-    shape: &ImageShape,
-    src: &[S],
-    out: &mut Vec<u8>,
-) -> KernelStatus {
-    guarded("encode", || {
-        let ImageShape {
-            width,
-            height,
-            channels,
-        } = *shape;
-        let src = at_entry(entry_point!("encode_png"))?.input(src);
-        *out = encoder(&src, width, height, channels)?;
+    encode_entry(entry_point!("encode_pnm"), shape, src, |s, w, h, c| {
+        *written = pnm::encode_u16_into(s, w, h, c, plain, dst)?;
         Ok(())
     })
 }
 
-/// Mirrors `imgkit::legacy::encode_png` for 8-bit images. Failpoint: `imgkit::encode_png`.
+/// Mirrors `imgkit::legacy::encode_png` for 8-bit images (the file's length is known only
+/// once compressed, so Rust returns it in `out`). Failpoint: `imgkit::encode_png`.
 pub fn encode_png_u8(shape: &ImageShape, src: &[u8], out: &mut Vec<u8>) -> KernelStatus {
-    encode_png(png::encode_u8, shape, src, out)
+    encode_entry(entry_point!("encode_png"), shape, src, |s, w, h, c| {
+        *out = png::encode_u8(s, w, h, c)?;
+        Ok(())
+    })
 }
 
 /// Mirrors `imgkit::legacy::encode_png` for 16-bit images. Failpoint as [`encode_png_u8`].
 pub fn encode_png_u16(shape: &ImageShape, src: &[u16], out: &mut Vec<u8>) -> KernelStatus {
-    encode_png(png::encode_u16, shape, src, out)
+    encode_entry(entry_point!("encode_png"), shape, src, |s, w, h, c| {
+        *out = png::encode_u16(s, w, h, c)?;
+        Ok(())
+    })
 }
