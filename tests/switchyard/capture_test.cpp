@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,7 +62,11 @@ class CaptureTest : public ::testing::Test {
 
   std::unique_ptr<Router> make_router(Config config) {
     RouterOptions options;
-    options.log = [this](const std::string& line) { log_.push_back(line); };
+    // The capture writer's thread logs too.
+    options.log = [this](const std::string& line) {
+      const std::lock_guard lock(log_mutex_);
+      log_.push_back(line);
+    };
     return std::make_unique<Router>(test_catalog(), std::move(config), std::move(options));
   }
 
@@ -85,7 +90,8 @@ class CaptureTest : public ::testing::Test {
 
   std::string dir_;
   int captures_asked_ = 0;
-  std::vector<std::string> log_;
+  std::mutex log_mutex_;
+  std::vector<std::string> log_;  // guarded by log_mutex_
 };
 
 TEST_F(CaptureTest, AMismatchWritesOneReadableFile) {
@@ -147,6 +153,7 @@ TEST_F(CaptureTest, AnUnwritableFolderIsCountedAndLoggedOnce) {
   router->flush_captures();
   EXPECT_EQ(router->metrics().components()[kBlur].captures_dropped, 3u);
   int lines = 0;
+  const std::lock_guard lock(log_mutex_);
   for (const std::string& line : log_) lines += line.find("capture dropped") != std::string::npos;
   EXPECT_EQ(lines, 1);
 }

@@ -135,6 +135,8 @@ struct RouterOptions {
   // The kill switch: route every component to legacy whatever the config says.
   bool force_legacy = false;
   // Where warnings, reload errors and breaker transitions are reported; nullptr: stderr.
+  // Called from every thread that calls the router and from its capture writer's thread,
+  // so it must be safe to call concurrently.
   std::function<void(const std::string&)> log;
   // Apply each config's [failpoints] table to the process's failpoints when it is
   // published (switchyard::failpoints::set_config_layer). Only the program's one main
