@@ -7,6 +7,8 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "imgkit/error.hpp"
 #include "imgkit/routing.hpp"
@@ -124,12 +126,13 @@ std::string process_image(const ProcessOptions& options, bool& metrics_tried) {
 
 }  // namespace
 
-Transformed transform(const std::string& input_name, const std::vector<std::uint8_t>& bytes,
+Transformed transform(const std::string& input_name, std::vector<std::uint8_t> bytes,
                       const std::vector<Operation>& operations, std::optional<FileFormat> format,
                       const std::string& output_name, std::uint64_t max_image_bytes) {
   DecodeLimits limits;
   limits.max_bytes = max_image_bytes;
   DecodedInput input = decode_input(input_name, bytes, limits);
+  std::vector<std::uint8_t>().swap(bytes);  // a 4K PNG's bytes would outlive its use
 
   Transformed result;
   result.notes = std::move(input.notes);

@@ -23,7 +23,8 @@ struct ProcessOptions {
   std::uint64_t max_image_bytes = 0;  // decoded images and every operation's output
 };
 
-// One input's journey: decoded by its content, `operations` applied in order (each
+// One input's journey (the file's bytes are released once decoded, so they are not held
+// beside the images): decoded by its content, `operations` applied in order (each
 // output checked against max_image_bytes before it is allocated), encoded in `format`
 // (nullopt: the input's own). UsageError for an operation's argument outside its domain;
 // imgkit::Error naming the input or output for what went wrong with the data.
@@ -32,7 +33,7 @@ struct Transformed {
   std::string summary;             // "in.png (640x480 RGB PNG) -> gaussian_blur(sigma=2)"
   std::vector<std::string> notes;  // worth telling the user, e.g. a misleading extension
 };
-Transformed transform(const std::string& input_name, const std::vector<std::uint8_t>& bytes,
+Transformed transform(const std::string& input_name, std::vector<std::uint8_t> bytes,
                       const std::vector<Operation>& operations, std::optional<FileFormat> format,
                       const std::string& output_name, std::uint64_t max_image_bytes);
 
