@@ -7,6 +7,7 @@
 //
 //   RAYON_NUM_THREADS=1 build/release/benches/compare_benchmark --benchmark_min_time=0.2
 //   build/release/benches/compare_benchmark --benchmark_filter='/(rust|opencv)/'
+//   build/release/benches/compare_benchmark --fidelity   # each answer's distance from legacy
 //
 // Threads: legacy is single-threaded. The Rust pool's size is fixed when the process
 // starts (RAYON_NUM_THREADS, else every core), so one process measures one thread count,
@@ -23,10 +24,13 @@
 #include <opencv2/imgproc.hpp>
 #endif
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -64,8 +68,9 @@ struct OpenCvCall {};
 // One component as the three sides call it.
 struct Comparison {
   std::string name;
-  std::uint32_t channels;  // of the input: 3 RGB, 1 gray
-  std::string what;        // the input and parameters, for the report (each row's label)
+  std::uint32_t channels;   // of the input: 3 RGB, 1 gray
+  std::string what;         // the input and parameters, for the report (each row's label)
+  std::uint32_t tolerance;  // imgkit's parity rule for the Rust port: 0 exact
   std::function<Image(const Image&)> legacy;
   std::function<routing::RustResult<Image>(const Image&)> rust;
   OpenCvCall opencv;
@@ -76,7 +81,7 @@ std::uint32_t three_quarters(std::uint32_t side) { return side * 3 / 4; }
 
 std::vector<Comparison> comparisons() {
   std::vector<Comparison> all;
-  all.push_back({"gaussian_blur", 3, "RGB, sigma 2",
+  all.push_back({"gaussian_blur", 3, "RGB, sigma 2", routing::GaussianBlur::declaration.tolerance,
                  [](const Image& in) { return imgkit::legacy::gaussian_blur(in, kSigma); },
                  [](const Image& in) { return routing::GaussianBlur::rust(in, kSigma); },
                  // imgkit's radius for sigma 2 is 6: a 13x13 kernel.
@@ -84,13 +89,14 @@ std::vector<Comparison> comparisons() {
                    cv::GaussianBlur(in, out, cv::Size(13, 13), double{kSigma}, double{kSigma},
                                     cv::BORDER_REPLICATE);
                  })});
-  all.push_back({"box_blur", 3, "RGB, 7x7",
+  all.push_back({"box_blur", 3, "RGB, 7x7", routing::BoxBlur::declaration.tolerance,
                  [](const Image& in) { return imgkit::legacy::box_blur(in, kBoxRadius); },
                  [](const Image& in) { return routing::BoxBlur::rust(in, kBoxRadius); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::blur(in, out, cv::Size(7, 7), cv::Point(-1, -1), cv::BORDER_REPLICATE);
                  })});
-  all.push_back({"sobel", 1, "gray", [](const Image& in) { return imgkit::legacy::sobel(in); },
+  all.push_back({"sobel", 1, "gray", routing::Sobel::declaration.tolerance,
+                 [](const Image& in) { return imgkit::legacy::sobel(in); },
                  [](const Image& in) { return routing::Sobel::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::Mat gx;
@@ -104,7 +110,7 @@ std::vector<Comparison> comparisons() {
   for (const auto& [name, filter] : {std::pair{"resize_bilinear", ResizeFilter::kBilinear},
                                      std::pair{"resize_nearest", ResizeFilter::kNearest}}) {
     const ResizeFilter f = filter;
-    all.push_back({name, 3, "RGB, 3/4 scale",
+    all.push_back({name, 3, "RGB, 3/4 scale", routing::Resize::declaration.tolerance,
                    [f](const Image& in) {
                      return imgkit::legacy::resize(in, three_quarters(in.width()),
                                                    three_quarters(in.height()), f);
@@ -122,24 +128,25 @@ std::vector<Comparison> comparisons() {
                    })});
   }
   all.push_back(
-      {"flip", 3, "RGB, horizontal",
+      {"flip", 3, "RGB, horizontal", routing::Flip::declaration.tolerance,
        [](const Image& in) { return imgkit::legacy::flip(in, FlipAxis::kHorizontal); },
        [](const Image& in) { return routing::Flip::rust(in, FlipAxis::kHorizontal); },
        IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::flip(in, out, 1); })});
-  all.push_back({"rotate90", 3, "RGB, clockwise",
+  all.push_back({"rotate90", 3, "RGB, clockwise", routing::Rotate90::declaration.tolerance,
                  [](const Image& in) { return imgkit::legacy::rotate90(in); },
                  [](const Image& in) { return routing::Rotate90::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE);
                  })});
-  all.push_back({"to_grayscale", 3, "RGB",
+  all.push_back({"to_grayscale", 3, "RGB", routing::ToGrayscale::declaration.tolerance,
                  [](const Image& in) { return imgkit::legacy::to_grayscale(in); },
                  [](const Image& in) { return routing::ToGrayscale::rust(in); },
                  IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) {
                    cv::cvtColor(in, out, cv::COLOR_RGB2GRAY);
                  })});
   all.push_back(
-      {"equalize", 1, "gray", [](const Image& in) { return imgkit::legacy::equalize(in); },
+      {"equalize", 1, "gray", routing::Equalize::declaration.tolerance,
+       [](const Image& in) { return imgkit::legacy::equalize(in); },
        [](const Image& in) { return routing::Equalize::rust(in); },
        IMGKIT_OPENCV_CALL([](const cv::Mat& in, cv::Mat& out) { cv::equalizeHist(in, out); })});
   return all;
@@ -203,6 +210,92 @@ void run_opencv(benchmark::State& state, const Comparison& comparison) {
 }
 #endif
 
+// How far an answer is from legacy's (the specification every port is held to): the
+// largest difference of a sample, the share of samples that differ at all, and the share
+// that differ by more than the component's parity tolerance. Shapes that differ are
+// reported as such.
+struct Distance {
+  bool same_shape = false;
+  int max_difference = 0;
+  double differing = 0.0;    // share of samples, 0..1
+  double beyond_rule = 0.0;  // share of samples differing by more than the tolerance
+};
+
+Distance distance(const Image& spec, const std::uint8_t* samples, std::uint32_t width,
+                  std::uint32_t height, std::uint32_t channels, std::uint32_t tolerance) {
+  Distance d;
+  d.same_shape = width == spec.width() && height == spec.height() && channels == spec.channels();
+  if (!d.same_shape) return d;
+  std::size_t differing = 0;
+  std::size_t beyond = 0;
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const int difference = std::abs(int{spec.data()[i]} - int{samples[i]});
+    d.max_difference = std::max(d.max_difference, difference);
+    differing += difference != 0 ? 1 : 0;
+    beyond += difference > static_cast<int>(tolerance) ? 1 : 0;
+  }
+  d.differing = static_cast<double>(differing) / static_cast<double>(spec.size());
+  d.beyond_rule = static_cast<double>(beyond) / static_cast<double>(spec.size());
+  return d;
+}
+
+std::string json(const Distance& d) {
+  if (!d.same_shape) return R"({"same_shape": false})";
+  return R"({"same_shape": true, "max_difference": )" + std::to_string(d.max_difference) +
+         R"(, "differing": )" + std::to_string(d.differing) + R"(, "beyond_rule": )" +
+         std::to_string(d.beyond_rule) + "}";
+}
+
+// 1024x1024 of seeded black-and-white noise: the input that pulls fixed-point arithmetic
+// furthest from the exact sum (every tap at an extreme, its rounding error of one sign).
+Image binary_noise(std::uint32_t channels) {
+  Image image(1024, 1024, channels);
+  std::uint32_t state = 12345;
+  for (std::uint8_t& sample : image.samples()) {
+    state = state * 1664525u + 1013904223u;
+    sample = (state >> 31) != 0 ? 255 : 0;
+  }
+  return image;
+}
+
+// One component on one input: the Rust port's and OpenCV's answers against legacy's.
+std::string fidelity(const Comparison& comparison, const char* input_name, const Image& image) {
+  const Image spec = comparison.legacy(image);
+  std::string line = R"({"component": ")" + comparison.name + R"(", "input": ")" + input_name +
+                     R"(", "tolerance": )" + std::to_string(comparison.tolerance);
+  auto rust = comparison.rust(image);
+  if (const auto* answer = std::get_if<Image>(&rust)) {
+    line += R"(, "rust": )" + json(distance(spec, answer->data(), answer->width(), answer->height(),
+                                            answer->channels(), comparison.tolerance));
+  }
+#if defined(IMGKIT_BENCH_WITH_OPENCV)
+  // SAFETY: as in run_opencv, the call only reads its input.
+  const cv::Mat in(static_cast<int>(image.height()), static_cast<int>(image.width()),
+                   CV_8UC(static_cast<int>(image.channels())),
+                   const_cast<std::uint8_t*>(image.data()));
+  cv::Mat out;
+  comparison.opencv(in, out);
+  const cv::Mat packed = out.isContinuous() ? out : out.clone();
+  line += R"(, "opencv": )" +
+          json(distance(spec, packed.data, static_cast<std::uint32_t>(packed.cols),
+                        static_cast<std::uint32_t>(packed.rows),
+                        static_cast<std::uint32_t>(packed.channels()), comparison.tolerance));
+#endif
+  return line + "}";
+}
+
+// --fidelity: one JSON object per line, component and input (the benchmarks' 1024x1024
+// image, then binary noise); no benchmark runs.
+int print_fidelity() {
+  for (const Comparison& comparison : comparisons()) {
+    std::printf("%s\n",
+                fidelity(comparison, "benchmark", input(1024, comparison.channels)).c_str());
+    std::printf("%s\n",
+                fidelity(comparison, "binary noise", binary_noise(comparison.channels)).c_str());
+  }
+  return 0;
+}
+
 void register_comparisons() {
   static const std::vector<Comparison> all = comparisons();
   const auto add = [](const std::string& name, auto run, const Comparison& comparison) {
@@ -225,6 +318,7 @@ void register_comparisons() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--fidelity") return print_fidelity();
 #if defined(IMGKIT_BENCH_WITH_OPENCV)
   // OpenCV on as many threads as the Rust pool has, so each process compares like with like.
   cv::setNumThreads(rust_threads());

@@ -4,10 +4,12 @@ benches/results/compare.md (tables) and benches/results/compare.svg (a hand-writ
 chart). Standard library only, so a fresh machine needs nothing beyond python3.
 
     report.py --markdown OUT.md --svg OUT.svg --png PNG.json [--min-time S] [--load "1 5 15"]
+              [--fidelity FIDELITY.jsonl]
               COMPARE_1T.json [COMPARE_NT.json] [--avx2 CAPPED_1T.json [CAPPED_NT.json]]
 
 --avx2 takes the Rust rows of runs under IMGKIT_MAX_SIMD=avx2 (run.sh makes them on a CPU
-with AVX-512), reported in a table of their own beside the best path's.
+with AVX-512), reported in a table of their own beside the best path's. --fidelity takes
+`compare_benchmark --fidelity`'s output: how far each side's answers are from legacy's.
 
 Throughput is megapixels of input per second of wall time (real_time), computed here from
 each row's own time, so every side is counted the same way. Ratios compare rows measured
@@ -94,6 +96,48 @@ def read_png(path):
     return found, list(layouts)
 
 
+def read_fidelity(path):
+    """[(component, input, tolerance, rust, opencv)] from compare_benchmark --fidelity."""
+    with open(path, encoding="utf-8") as f:
+        return [(d["component"], d["input"], d["tolerance"], d.get("rust"), d.get("opencv"))
+                for d in map(json.loads, filter(str.strip, f))]
+
+
+def fmt_distance(distance):
+    """One side's distance from legacy: its largest difference and how many samples differ."""
+    if distance is None:
+        return "-"
+    if not distance["same_shape"]:
+        return "other shape"
+    if distance["max_difference"] == 0:
+        return "identical"
+    text = f"max {distance['max_difference']}, {distance['differing']:.2%} differ"
+    if distance["beyond_rule"] > 0:
+        text += f", **{distance['beyond_rule']:.3%} beyond the rule**"
+    return text
+
+
+def fidelity_lines(fidelity):
+    lines = [
+        "",
+        "## How close each answer is to legacy's",
+        "",
+        "Legacy's answer is the specification each Rust port is held to (exact, or within 1 for "
+        "the Gaussian). `compare_benchmark --fidelity` runs each call once on the 1024x1024 "
+        "benchmark image and on seeded black-and-white noise (the input that pulls fixed-point "
+        "arithmetic furthest from the exact sum) and compares every sample with legacy's. A "
+        "sample \"beyond the rule\" would fail parity were that answer imgkit's.",
+        "",
+        "| component | input | rule | Rust | OpenCV |",
+        "|---|---|---|---|---|",
+    ]
+    for component, source, tolerance, rust, opencv in fidelity:
+        rule = "exact" if tolerance == 0 else f"within {tolerance}"
+        lines.append(f"| {component} | {source} | {rule} | {fmt_distance(rust)} "
+                     f"| {fmt_distance(opencv)} |")
+    return lines
+
+
 def machine():
     """The CPU model and its SIMD level, from the first processor in /proc/cpuinfo."""
     fields = {}
@@ -135,7 +179,7 @@ def fmt_ratio(value):
     return "-" if value is None else f"{value:.2f}x"
 
 
-def markdown(report, model, simd, date, session):
+def markdown(report, model, simd, date, session, fidelity):
     components, order, threads, png, layouts = report
     n = threads
     lines = [
@@ -185,6 +229,8 @@ def markdown(report, model, simd, date, session):
                     f"| {fmt_ratio(ratio(get('rustN@avx2'), get('opencvN')))} "
                     f"| {fmt_ratio(ratio(get('rust1@avx2'), get('rust1')))} |"
                 )
+    if fidelity:
+        lines += fidelity_lines(fidelity)
     lines += [
         "",
         "## PNG decode, 3840x2160",
@@ -341,6 +387,7 @@ def main():
     parser.add_argument("--load", help="/proc/loadavg's first three fields when it started")
     parser.add_argument("--avx2", nargs="+", default=[],
                         help="compare_benchmark's JSON of runs under IMGKIT_MAX_SIMD=avx2")
+    parser.add_argument("--fidelity", help="compare_benchmark --fidelity's output")
     parser.add_argument("components", nargs="+", help="compare_benchmark's JSON, one per run")
     arguments = parser.parse_args()
     session = "Google Benchmark"
@@ -360,7 +407,8 @@ def main():
         simd += f" (and capped: {simd_level(arguments.avx2[0])})"
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     with open(arguments.markdown, "w", encoding="utf-8") as f:
-        f.write(markdown(report, model, simd, date, session))
+        fidelity = read_fidelity(arguments.fidelity) if arguments.fidelity else []
+        f.write(markdown(report, model, simd, date, session, fidelity))
     with open(arguments.svg, "w", encoding="utf-8") as f:
         f.write(chart(report, model, simd, date, session))
 

@@ -2,6 +2,7 @@
 # imgkit side by side with what a C++ user would reach for instead, in one session:
 #   compare_benchmark   legacy C++, the Rust port and OpenCV on the components OpenCV also
 #                       has, 1024x1024 and 3840x2160, on 1 thread and on every core
+#                       (and, with --fidelity, how far each answer is from legacy's)
 #   png_benchmark       PNG decoding of 4K files in five layouts: libpng (legacy), Rust,
 #                       libspng
 # then writes benches/results/compare.md (tables) and benches/results/compare.svg (chart)
@@ -83,11 +84,13 @@ if grep -qw avx512f /proc/cpuinfo || [ "${COMPARE_AVX2:-}" = 1 ]; then
     capped+=("$work/avx2-$cores.json")
   fi
 fi
+echo "compare: each answer against legacy's" >&2
+"$bin/compare_benchmark" --fidelity >"$work/fidelity.jsonl"
 echo "compare: PNG decoding" >&2
 run "$work/png.json" "$bin/png_benchmark" --benchmark_filter=BM_decode_png
 
 mkdir -p benches/results
 python3 benches/compare/report.py --markdown benches/results/compare.md \
   --svg benches/results/compare.svg --png "$work/png.json" --min-time "$min_time" \
-  --load "$load" "${runs[@]}" "${capped[@]}"
+  --load "$load" --fidelity "$work/fidelity.jsonl" "${runs[@]}" "${capped[@]}"
 cat benches/results/compare.md
