@@ -76,8 +76,15 @@ struct Comparison {
   OpenCvCall opencv;
 };
 
-// The scaled size of a 3/4 resize.
-std::uint32_t three_quarters(std::uint32_t side) { return side * 3 / 4; }
+// A side scaled by numerator / denominator, as each resize row below asks.
+struct Scale {
+  std::uint32_t numerator;
+  std::uint32_t denominator;
+  std::uint32_t operator()(std::uint32_t side) const { return side * numerator / denominator; }
+  int operator()(int side) const {
+    return static_cast<int>((*this)(static_cast<std::uint32_t>(side)));
+  }
+};
 
 std::vector<Comparison> comparisons() {
   std::vector<Comparison> all;
@@ -107,23 +114,29 @@ std::vector<Comparison> comparisons() {
                    cv::magnitude(gx, gy, magnitude);
                    magnitude.convertTo(out, CV_8U);
                  })});
-  for (const auto& [name, filter] : {std::pair{"resize_bilinear", ResizeFilter::kBilinear},
-                                     std::pair{"resize_nearest", ResizeFilter::kNearest}}) {
-    const ResizeFilter f = filter;
-    all.push_back({name, 3, "RGB, 3/4 scale", routing::Resize::declaration.tolerance,
-                   [f](const Image& in) {
-                     return imgkit::legacy::resize(in, three_quarters(in.width()),
-                                                   three_quarters(in.height()), f);
+  // 3/4 takes legacy's f64 arithmetic; 1/2 (like every scale p/q with q a power of two)
+  // the Rust port's exact integer path.
+  struct ResizeRow {
+    const char* name;
+    ResizeFilter filter;
+    const char* what;
+    Scale scale;
+  };
+  for (const ResizeRow& row :
+       {ResizeRow{"resize_bilinear", ResizeFilter::kBilinear, "RGB, 3/4 scale", {3, 4}},
+        ResizeRow{"resize_bilinear_half", ResizeFilter::kBilinear, "RGB, 1/2 scale", {1, 2}},
+        ResizeRow{"resize_nearest", ResizeFilter::kNearest, "RGB, 3/4 scale", {3, 4}}}) {
+    const ResizeFilter f = row.filter;
+    const Scale scale = row.scale;
+    all.push_back({row.name, 3, row.what, routing::Resize::declaration.tolerance,
+                   [f, scale](const Image& in) {
+                     return imgkit::legacy::resize(in, scale(in.width()), scale(in.height()), f);
                    },
-                   [f](const Image& in) {
-                     return routing::Resize::rust(in, three_quarters(in.width()),
-                                                  three_quarters(in.height()), f);
+                   [f, scale](const Image& in) {
+                     return routing::Resize::rust(in, scale(in.width()), scale(in.height()), f);
                    },
-                   IMGKIT_OPENCV_CALL([f](const cv::Mat& in, cv::Mat& out) {
-                     const cv::Size size(
-                         static_cast<int>(three_quarters(static_cast<std::uint32_t>(in.cols))),
-                         static_cast<int>(three_quarters(static_cast<std::uint32_t>(in.rows))));
-                     cv::resize(in, out, size, 0.0, 0.0,
+                   IMGKIT_OPENCV_CALL([f, scale](const cv::Mat& in, cv::Mat& out) {
+                     cv::resize(in, out, cv::Size(scale(in.cols), scale(in.rows)), 0.0, 0.0,
                                 f == ResizeFilter::kNearest ? cv::INTER_NEAREST : cv::INTER_LINEAR);
                    })});
   }

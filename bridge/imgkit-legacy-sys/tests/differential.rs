@@ -318,9 +318,17 @@ const RESIZE_FILTERS: [(legacy::ResizeFilter, kernels::ResizeFilter); 2] = [
 fn resize() {
     let tolerance = declared_tolerance("resize");
     for_each_case("resize", |rng, image, context| {
-        // Shrinking, growing, one side each way, and now and then the same size.
+        // Shrinking, growing, one side each way, now and then the same size, and about one
+        // case in three a scale the Rust port computes in integers (each side halved,
+        // divided by 3 or 4, doubled or 2/3 of it, where that is whole).
         let (width, height) = if rng.one_in(8) {
             (image.width(), image.height())
+        } else if rng.one_in(3) {
+            let mut side = |size: u32| match rng.pick(&[(1, 2), (1, 3), (1, 4), (2, 1), (2, 3)]) {
+                (n, d) if size * n % d == 0 => size * n / d,
+                _ => size * 2,
+            };
+            (side(image.width()), side(image.height()))
         } else {
             (rng.range(1, 96), rng.range(1, 96))
         };

@@ -197,6 +197,21 @@ struct BilinearTap {
     upper: usize,
     fraction: f64,
     complement: f64,
+    /// `[complement, fraction]` in units of `1 / FIXED_ONE`, truncated: the weights
+    /// themselves when [`BilinearTap::is_fixed`].
+    fixed: [u16; 2],
+}
+
+/// [`resize_bilinear_fixed`] counts weights in units of `1 / FIXED_ONE`.
+const FIXED_BITS: u32 = 7;
+const FIXED_ONE: u16 = 1 << FIXED_BITS;
+
+impl BilinearTap {
+    /// Whether the weights are whole multiples of `1 / FIXED_ONE` (then so is the
+    /// complement, `1 - fraction`, exactly).
+    fn is_fixed(&self) -> bool {
+        f64::from(self.fixed[1]) == self.fraction * f64::from(FIXED_ONE)
+    }
 }
 
 fn bilinear_taps(source_size: usize, size: usize) -> Vec<BilinearTap> {
@@ -207,11 +222,13 @@ fn bilinear_taps(source_size: usize, size: usize) -> Vec<BilinearTap> {
             let lower = coordinate.floor().clamp(0.0, last);
             let lower_index = lower as usize;
             let fraction = (coordinate - lower).clamp(0.0, 1.0);
+            let fixed_fraction = (fraction * f64::from(FIXED_ONE)) as u16;
             BilinearTap {
                 lower: lower_index,
                 upper: (lower_index + 1).min(source_size - 1),
                 fraction,
                 complement: 1.0 - fraction,
+                fixed: [FIXED_ONE - fixed_fraction, fixed_fraction],
             }
         })
         .collect()
@@ -269,20 +286,34 @@ fn bilinear_work(source_height: usize, out: Shape) -> usize {
         .saturating_mul(BILINEAR_WORK_PER_SAMPLE)
 }
 
-fn resize_bilinear<const C: usize>(
-    schedule: Schedule,
-    src: ImageView<'_>,
-    mut dst: ImageViewMut<'_>,
-) {
+/// Legacy's bilinear resize: in integers where they give its very samples (see
+/// [`resize_bilinear_fixed`]), else in its `f64` arithmetic.
+fn resize_bilinear<const C: usize>(schedule: Schedule, src: ImageView<'_>, dst: ImageViewMut<'_>) {
     let (input, out) = (src.shape(), dst.shape());
     let columns = bilinear_taps(input.width, out.width);
     let rows = bilinear_taps(input.height, out.height);
+    let fixed = columns.iter().chain(&rows).all(BilinearTap::is_fixed);
+    if fixed && u32::try_from(input.row_len()).is_ok() {
+        resize_bilinear_fixed::<C>(schedule, src, &columns, &rows, dst);
+    } else {
+        resize_bilinear_f64::<C>(schedule, src, &columns, &rows, dst);
+    }
+}
+
+fn resize_bilinear_f64<const C: usize>(
+    schedule: Schedule,
+    src: ImageView<'_>,
+    columns: &[BilinearTap],
+    rows: &[BilinearTap],
+    mut dst: ImageViewMut<'_>,
+) {
+    let (input, out) = (src.shape(), dst.shape());
     let (src_row_len, row_len) = (input.row_len(), out.row_len());
     let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
 
     let job = BilinearJob {
-        columns: &columns,
-        rows: &rows,
+        columns,
+        rows,
         samples: src.samples(),
         src_row_len,
         row_len,
@@ -303,6 +334,98 @@ fn resize_bilinear<const C: usize>(
             );
         },
     );
+}
+
+/// [`resize_bilinear`] in integers, when every weight of both axes is a multiple of
+/// `1/128` ([`BilinearTap::is_fixed`]). On an axis whose source size over output size is
+/// `p/q` in lowest terms every fraction is a multiple of `1/(2q)`, so this holds where `q`
+/// is 1, 2, 4, ... 64: halving and every whole downscale, 2/3 and 4/5 of the size,
+/// doubling. Then not one of legacy's `f64` operations rounds (a sample times a weight
+/// has at most 8 + 8 significant bits, a blend of two at most 15 above the 7 fraction
+/// bits, the second blend at most 22), so its value is exactly `V / 2^14` with
+///
+/// `V = sum over the four source samples s of s * Cx * Cy <= 255 * 2^14`
+///
+/// (`Cx`, `Cy` the weights times 128), and legacy's rounding half away from zero of that
+/// non-negative value is `(V + 2^13) >> 14`, at most 255. Exact integer sums do not
+/// depend on their order, so each output row blends its two source rows vertically first
+/// (contiguous, so it vectorises), then gathers columns from that one row; the `f64`
+/// path must keep legacy's order. `tests::fixed_resizes_equal_the_f64_arithmetic` and
+/// `tests::fixed_weights_are_exact_for_every_pair_of_samples` hold it to legacy's result.
+fn resize_bilinear_fixed<const C: usize>(
+    schedule: Schedule,
+    src: ImageView<'_>,
+    columns: &[BilinearTap],
+    rows: &[BilinearTap],
+    mut dst: ImageViewMut<'_>,
+) {
+    let (input, out) = (src.shape(), dst.shape());
+    let (src_row_len, row_len) = (input.row_len(), out.row_len());
+    let samples = src.samples();
+    let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
+    let columns: Vec<FixedColumn> = columns.iter().map(|tap| FixedColumn::of(tap, C)).collect();
+    let columns = &columns;
+    for_each_band(
+        schedule,
+        dst.samples_mut(),
+        band_rows * row_len,
+        || vec![0u16; src_row_len],
+        |blended, index, band| {
+            simd::dispatch(
+                #[inline(always)]
+                |_| {
+                    let source_row = |y: usize| &samples[y * src_row_len..][..src_row_len];
+                    let first_y = index * band_rows;
+                    for (tap, out_row) in rows[first_y..].iter().zip(band.chunks_exact_mut(row_len))
+                    {
+                        let [top_weight, bottom_weight] = tap.fixed;
+                        let (top, bottom) = (source_row(tap.lower), source_row(tap.upper));
+                        for ((value, &t), &b) in blended.iter_mut().zip(top).zip(bottom) {
+                            *value = u16::from(t) * top_weight + u16::from(b) * bottom_weight;
+                        }
+                        gather_fixed::<C>(blended, columns, out_row);
+                    }
+                },
+            );
+        },
+    );
+}
+
+/// One column of [`gather_fixed`]: where its two source pixels start in a blended row
+/// (sample offsets) and their weights in units of `1 / FIXED_ONE`. 12 bytes where a
+/// [`BilinearTap`] takes 40: the gather reads one per output pixel.
+#[derive(Clone, Copy)]
+struct FixedColumn {
+    lower: u32,
+    upper: u32,
+    weights: [u16; 2],
+}
+
+impl FixedColumn {
+    /// [`resize_bilinear`] takes this path only for rows of at most `u32::MAX` samples.
+    fn of(tap: &BilinearTap, channels: usize) -> Self {
+        let offset = |x: usize| (x * channels) as u32;
+        FixedColumn {
+            lower: offset(tap.lower),
+            upper: offset(tap.upper),
+            weights: tap.fixed,
+        }
+    }
+}
+
+/// The horizontal half of [`resize_bilinear_fixed`]: `out[x * C + c] = (in(x0) * Cx0 +
+/// in(x1) * Cx1 + 2^13) >> 14` over a vertically blended row.
+#[inline(always)]
+fn gather_fixed<const C: usize>(blended: &[u16], columns: &[FixedColumn], out_row: &mut [u8]) {
+    for (pixel, column) in out_row.chunks_exact_mut(C).zip(columns) {
+        let lower: &[u16; C] = blended[column.lower as usize..][..C].try_into().unwrap();
+        let upper: &[u16; C] = blended[column.upper as usize..][..C].try_into().unwrap();
+        let [left_weight, right_weight] = column.weights.map(u32::from);
+        for ((sample, &l), &u) in pixel.iter_mut().zip(lower).zip(upper) {
+            let sum = u32::from(l) * left_weight + u32::from(u) * right_weight;
+            *sample = ((sum + (1 << (2 * FIXED_BITS - 1))) >> (2 * FIXED_BITS)) as u8;
+        }
+    }
 }
 
 /// What every band of a bilinear resize reads.
@@ -592,6 +715,128 @@ mod tests {
         assert_eq!(nearest_indices(5, 2), [1, 3]);
         assert_eq!(nearest_indices(2, 3), [0, 1, 1]);
         assert_eq!(nearest_indices(1, 4), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn fixed_weights_are_exact_for_every_pair_of_samples() {
+        // Legacy's two f64 blends of four samples under weights that are multiples of
+        // 1/128, against the integer sum: every horizontal weight with every pair of
+        // samples, then every vertical weight over pseudo-random and extreme quadruples.
+        let tap = |fixed: u16| {
+            let fraction = f64::from(fixed) / f64::from(FIXED_ONE);
+            let [c, f] = [1.0 - fraction, fraction];
+            let weights = [FIXED_ONE - fixed, fixed];
+            assert!(BilinearTap {
+                lower: 0,
+                upper: 1,
+                fraction: f,
+                complement: c,
+                fixed: weights,
+            }
+            .is_fixed());
+            (c, f, weights.map(u32::from))
+        };
+        for fixed in 0..=FIXED_ONE {
+            let (c, f, [ci, fi]) = tap(fixed);
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    let blended = f64::from(a) * c + f64::from(b) * f;
+                    let integer = u32::from(a) * ci + u32::from(b) * fi;
+                    assert_eq!(blended * 128.0, f64::from(integer), "{a} {b} {fixed}/128");
+                }
+            }
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for fx in 0..=FIXED_ONE {
+            for fy in 0..=FIXED_ONE {
+                let (cx, fx, [cxi, fxi]) = tap(fx);
+                let (cy, fy, [cyi, fyi]) = tap(fy);
+                for k in 0..64 {
+                    let s: [u8; 4] = match k {
+                        0 => [255; 4],
+                        1 => [0, 255, 255, 0],
+                        _ => next().to_le_bytes()[..4].try_into().unwrap(),
+                    };
+                    let top = f64::from(s[0]) * cx + f64::from(s[1]) * fx;
+                    let bottom = f64::from(s[2]) * cx + f64::from(s[3]) * fx;
+                    let legacy = round_f64_to_u8(top * cy + bottom * fy);
+                    let v = (u32::from(s[0]) * cyi + u32::from(s[2]) * fyi) * cxi
+                        + (u32::from(s[1]) * cyi + u32::from(s[3]) * fyi) * fxi;
+                    assert_eq!(((v + (1 << 13)) >> 14) as u8, legacy, "{s:?} {fx} {fy}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn taps_are_fixed_where_the_scale_is_p_over_a_power_of_two() {
+        let fixed = |from, to| bilinear_taps(from, to).iter().all(BilinearTap::is_fixed);
+        // from / to = p / q in lowest terms: fixed exactly when q is 1, 2, 4, ... 64.
+        for (from, to) in [
+            (3840, 1920),
+            (2160, 1080),
+            (3840, 1280),
+            (100, 20),
+            (3840, 2560),
+            (1000, 800),
+            (7, 14),
+            (7, 28),
+            (7, 7 * 64),
+        ] {
+            assert!(fixed(from, to), "{from} -> {to}");
+        }
+        for (from, to) in [(4, 3), (2, 3), (1024, 768), (3840, 5760), (7, 7 * 128)] {
+            assert!(!fixed(from, to), "{from} -> {to}");
+        }
+    }
+
+    /// A sequential bilinear resize of `src` to `out` along the integer path or the f64.
+    fn resize_along<const C: usize>(src: ImageView<'_>, out: Shape, fixed: bool) -> Vec<u8> {
+        let columns = bilinear_taps(src.shape().width, out.width);
+        let rows = bilinear_taps(src.shape().height, out.height);
+        let mut dst = vec![0u8; out.width * out.height * C];
+        let view = ImageViewMut::new(&mut dst, out.width, out.height, C).unwrap();
+        let schedule = Schedule::Sequential;
+        if fixed {
+            resize_bilinear_fixed::<C>(schedule, src, &columns, &rows, view);
+        } else {
+            resize_bilinear_f64::<C>(schedule, src, &columns, &rows, view);
+        }
+        dst
+    }
+
+    fn check_fixed_equals_f64<const C: usize>() {
+        let (width, height) = (240, 66);
+        let src = noise(width * height * C, 0x2545_f491_4f6c_dd1d);
+        let view = ImageView::new(&src, width, height, C).unwrap();
+        for (out_width, out_height) in [(120, 33), (80, 22), (480, 132), (960, 264), (192, 66)] {
+            let out = Shape {
+                width: out_width,
+                height: out_height,
+                channels: C,
+            };
+            let case = format!("{width}x{height}x{C} -> {out_width}x{out_height}");
+            let fixed = bilinear_taps(width, out_width)
+                .iter()
+                .chain(&bilinear_taps(height, out_height))
+                .all(BilinearTap::is_fixed);
+            assert!(fixed, "{case}");
+            let expected = resize_along::<C>(view, out, false);
+            assert_eq!(resize_along::<C>(view, out, true), expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn fixed_resizes_equal_the_f64_arithmetic() {
+        check_fixed_equals_f64::<1>();
+        check_fixed_equals_f64::<3>();
+        check_fixed_equals_f64::<4>();
     }
 
     #[test]
