@@ -257,16 +257,22 @@ fn average_row<const C: usize>(
         }
     }
 
+    let first_window = window;
+    // The running sum, in place: steps[x] becomes pixel x's window sum. Wrapping, as the
+    // steps may be "negative"; every window sum is in range. Only this loop is
+    // sequential (one add a sample); the means below vectorise.
+    for step in steps.chunks_exact_mut(C) {
+        for (s, w) in step.iter_mut().zip(&mut window) {
+            *w = w.wrapping_add(*s);
+            *s = *w;
+        }
+    }
     let (first, rest) = out.split_at_mut(C);
-    for (o, &sum) in first.iter_mut().zip(&window) {
+    for (o, &sum) in first.iter_mut().zip(&first_window) {
         *o = mean.of(sum);
     }
-    for (o, step) in rest.chunks_exact_mut(C).zip(steps.chunks_exact(C)) {
-        for c in 0..C {
-            // Wrapping, as the steps may be "negative"; every window sum is in range.
-            window[c] = window[c].wrapping_add(step[c]);
-            o[c] = mean.of(window[c]);
-        }
+    for (o, &sum) in rest.iter_mut().zip(steps.iter()) {
+        *o = mean.of(sum);
     }
 }
 
