@@ -85,8 +85,10 @@ pub fn check_resize_target(width: usize, height: usize) -> Result<(), KernelErro
 /// caller's `dst`, which must also have `src`'s channel count (checked after the target);
 /// the filter is an enum, so legacy's "unknown filter" error cannot arise. Same results:
 /// each `top`/`bottom` row is computed once per source row it blends rather than once per
-/// output row, which yields the very same `f64` values, and a same-size resize (an exact
-/// identity under both filters) is a copy.
+/// output row, which yields the very same `f64` values; where every weight is a multiple
+/// of 1/128 (halving, whole downscales, doubling, ...) the sums are done in integers,
+/// which give the very same samples (see `resize_bilinear_fixed`); and a same-size
+/// resize (an exact identity under both filters) is a copy.
 pub fn resize(
     src: ImageView<'_>,
     filter: ResizeFilter,
