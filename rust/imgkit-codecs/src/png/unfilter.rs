@@ -327,6 +327,8 @@ pub(super) struct Expander {
     bit_depth: u8,
     out_channels: usize,
     palette: [[u8; 3]; 256],
+    /// The palette with each entry's alpha (255 without `tRNS`).
+    palette_rgba: [[u8; 4]; 256],
     transparency: Transparency,
 }
 
@@ -340,6 +342,14 @@ impl Expander {
             bit_depth: file.ihdr.bit_depth,
             out_channels: file.channels() as usize,
             palette: file.palette,
+            palette_rgba: std::array::from_fn(|index| {
+                let [r, g, b] = file.palette[index];
+                let alpha = match file.transparency {
+                    Transparency::Palette { alpha } => alpha[index],
+                    _ => 255,
+                };
+                [r, g, b, alpha]
+            }),
             transparency: file.transparency,
         }
     }
@@ -393,17 +403,30 @@ impl Expander {
                     pixel.copy_from_slice(&[rgb[0], rgb[1], rgb[2], alpha]);
                 }
             }
-            (PALETTE, Transparency::Palette { alpha }) => {
-                for (x, pixel) in out.chunks_exact_mut(4).enumerate() {
-                    let index = unpack(raw, x, depth) as usize;
-                    let [r, g, b] = self.palette[index];
-                    pixel.copy_from_slice(&[r, g, b, alpha[index]]);
+            (PALETTE, Transparency::Palette { .. }) => {
+                let rgba = &self.palette_rgba;
+                let pixels = out.chunks_exact_mut(4);
+                if depth == 8 {
+                    // One index a byte: no unpacking.
+                    for (pixel, &index) in pixels.zip(raw) {
+                        pixel.copy_from_slice(&rgba[usize::from(index)]);
+                    }
+                } else {
+                    for (x, pixel) in pixels.enumerate() {
+                        pixel.copy_from_slice(&rgba[unpack(raw, x, depth) as usize]);
+                    }
                 }
             }
             (PALETTE, _) => {
-                for (x, pixel) in out.chunks_exact_mut(3).enumerate() {
-                    let index = unpack(raw, x, depth) as usize;
-                    pixel.copy_from_slice(&self.palette[index]);
+                let pixels = out.chunks_exact_mut(3);
+                if depth == 8 {
+                    for (pixel, &index) in pixels.zip(raw) {
+                        pixel.copy_from_slice(&self.palette[usize::from(index)]);
+                    }
+                } else {
+                    for (x, pixel) in pixels.enumerate() {
+                        pixel.copy_from_slice(&self.palette[unpack(raw, x, depth) as usize]);
+                    }
                 }
             }
             (GRAY_ALPHA, _) => {
