@@ -290,49 +290,43 @@ fn bilinear_work(source_height: usize, out: Shape) -> usize {
 
 /// Legacy's bilinear resize: in integers where they give its very samples (see
 /// [`resize_bilinear_fixed`]), else in its `f64` arithmetic.
-fn resize_bilinear<const C: usize>(schedule: Schedule, src: ImageView<'_>, dst: ImageViewMut<'_>) {
-    let (input, out) = (src.shape(), dst.shape());
-    let columns = bilinear_taps(input.width, out.width);
-    let rows = bilinear_taps(input.height, out.height);
-    let fixed = columns.iter().chain(&rows).all(BilinearTap::is_fixed);
-    if fixed && u32::try_from(input.row_len()).is_ok() {
-        resize_bilinear_fixed::<C>(schedule, src, &columns, &rows, dst);
-    } else {
-        resize_bilinear_f64::<C>(schedule, src, &columns, &rows, dst);
-    }
-}
-
-fn resize_bilinear_f64<const C: usize>(
+fn resize_bilinear<const C: usize>(
     schedule: Schedule,
     src: ImageView<'_>,
-    columns: &[BilinearTap],
-    rows: &[BilinearTap],
     mut dst: ImageViewMut<'_>,
 ) {
     let (input, out) = (src.shape(), dst.shape());
-    let (src_row_len, row_len) = (input.row_len(), out.row_len());
-    let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
-
+    let columns = bilinear_taps(input.width, out.width);
+    let rows = bilinear_taps(input.height, out.height);
     let job = BilinearJob {
-        columns,
-        rows,
+        columns: &columns,
+        rows: &rows,
         samples: src.samples(),
-        src_row_len,
-        row_len,
-        band_rows,
+        src_row_len: input.row_len(),
+        row_len: out.row_len(),
+        band_rows: rows_per_band(bilinear_work(input.height, out) / out.height, 1),
     };
+    let fixed = columns.iter().chain(&rows).all(BilinearTap::is_fixed);
+    if fixed && u32::try_from(job.src_row_len).is_ok() {
+        resize_bilinear_fixed::<C>(schedule, &job, dst.samples_mut());
+    } else {
+        resize_bilinear_f64::<C>(schedule, &job, dst.samples_mut());
+    }
+}
+
+fn resize_bilinear_f64<const C: usize>(schedule: Schedule, job: &BilinearJob<'_>, out: &mut [u8]) {
     for_each_band(
         schedule,
-        dst.samples_mut(),
-        band_rows * row_len,
+        out,
+        job.band_rows * job.row_len,
         || BlendedRows {
-            rows: [vec![0.0; row_len], vec![0.0; row_len]],
+            rows: [vec![0.0; job.row_len], vec![0.0; job.row_len]],
             source: [None, None],
         },
         |cache, index, band| {
             simd::dispatch(
                 #[inline(always)]
-                |_| bilinear_band::<C>(&job, cache, index, band),
+                |_| bilinear_band::<C>(job, cache, index, band),
             );
         },
     );
@@ -356,36 +350,32 @@ fn resize_bilinear_f64<const C: usize>(
 /// `tests::fixed_weights_are_exact_for_every_pair_of_samples` hold it to legacy's result.
 fn resize_bilinear_fixed<const C: usize>(
     schedule: Schedule,
-    src: ImageView<'_>,
-    columns: &[BilinearTap],
-    rows: &[BilinearTap],
-    mut dst: ImageViewMut<'_>,
+    job: &BilinearJob<'_>,
+    out: &mut [u8],
 ) {
-    let (input, out) = (src.shape(), dst.shape());
-    let (src_row_len, row_len) = (input.row_len(), out.row_len());
-    let samples = src.samples();
-    let band_rows = rows_per_band(bilinear_work(input.height, out) / out.height, 1);
-    let columns: Vec<FixedColumn> = columns.iter().map(|tap| FixedColumn::of(tap, C)).collect();
-    let columns = &columns;
+    let columns: Vec<FixedColumn> = job
+        .columns
+        .iter()
+        .map(|tap| FixedColumn::of(tap, C))
+        .collect();
+    let source_row = |y: usize| &job.samples[y * job.src_row_len..][..job.src_row_len];
     for_each_band(
         schedule,
-        dst.samples_mut(),
-        band_rows * row_len,
-        || vec![0u16; src_row_len],
+        out,
+        job.band_rows * job.row_len,
+        || vec![0u16; job.src_row_len],
         |blended, index, band| {
             simd::dispatch(
                 #[inline(always)]
                 |_| {
-                    let source_row = |y: usize| &samples[y * src_row_len..][..src_row_len];
-                    let first_y = index * band_rows;
-                    for (tap, out_row) in rows[first_y..].iter().zip(band.chunks_exact_mut(row_len))
-                    {
+                    let rows = job.rows[index * job.band_rows..].iter();
+                    for (tap, out_row) in rows.zip(band.chunks_exact_mut(job.row_len)) {
                         let [top_weight, bottom_weight] = tap.fixed;
                         let (top, bottom) = (source_row(tap.lower), source_row(tap.upper));
                         for ((value, &t), &b) in blended.iter_mut().zip(top).zip(bottom) {
                             *value = u16::from(t) * top_weight + u16::from(b) * bottom_weight;
                         }
-                        gather_fixed::<C>(blended, columns, out_row);
+                        gather_fixed::<C>(blended, &columns, out_row);
                     }
                 },
             );
@@ -802,13 +792,19 @@ mod tests {
     fn resize_along<const C: usize>(src: ImageView<'_>, out: Shape, fixed: bool) -> Vec<u8> {
         let columns = bilinear_taps(src.shape().width, out.width);
         let rows = bilinear_taps(src.shape().height, out.height);
+        let job = BilinearJob {
+            columns: &columns,
+            rows: &rows,
+            samples: src.samples(),
+            src_row_len: src.shape().row_len(),
+            row_len: out.row_len(),
+            band_rows: out.height,
+        };
         let mut dst = vec![0u8; out.width * out.height * C];
-        let view = ImageViewMut::new(&mut dst, out.width, out.height, C).unwrap();
-        let schedule = Schedule::Sequential;
         if fixed {
-            resize_bilinear_fixed::<C>(schedule, src, &columns, &rows, view);
+            resize_bilinear_fixed::<C>(Schedule::Sequential, &job, &mut dst);
         } else {
-            resize_bilinear_f64::<C>(schedule, src, &columns, &rows, view);
+            resize_bilinear_f64::<C>(Schedule::Sequential, &job, &mut dst);
         }
         dst
     }
