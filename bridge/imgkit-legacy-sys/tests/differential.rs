@@ -325,7 +325,7 @@ fn resize() {
             (image.width(), image.height())
         } else if rng.one_in(3) {
             let mut side = |size: u32| match rng.pick(&[(1, 2), (1, 3), (1, 4), (2, 1), (2, 3)]) {
-                (n, d) if size * n % d == 0 => size * n / d,
+                (n, d) if (size * n).is_multiple_of(d) => size * n / d,
                 _ => size * 2,
             };
             (side(image.width()), side(image.height()))
