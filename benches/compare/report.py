@@ -179,6 +179,17 @@ def fmt_ratio(value):
     return "-" if value is None else f"{value:.2f}x"
 
 
+def component_rows(components, order, cells):
+    """One table row per component and size: its name and size, then `cells(get)`, where
+    `get(series)` is that row's MP/s of a series (None when not measured)."""
+    rows = []
+    for component, what in order:
+        for size, shape in SIZES.items():
+            row = cells(rates(components, component, size).get)
+            rows.append(f"| {component} ({what}) | {shape} | " + " | ".join(row) + " |")
+    return rows
+
+
 def markdown(report, model, simd, date, session, fidelity):
     components, order, threads, png, layouts = report
     n = threads
@@ -196,17 +207,13 @@ def markdown(report, model, simd, date, session, fidelity):
         f"| Rust/legacy 1t | Rust/OpenCV 1t | Rust/OpenCV {n}t |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for component, what in order:
-        for size, shape in SIZES.items():
-            get = rates(components, component, size).get
-            lines.append(
-                f"| {component} ({what}) | {shape} | {fmt_rate(get('legacy'))} "
-                f"| {fmt_rate(get('rust1'))} | {fmt_rate(get('rustN'))} "
-                f"| {fmt_rate(get('opencv1'))} | {fmt_rate(get('opencvN'))} "
-                f"| {fmt_ratio(ratio(get('rust1'), get('legacy')))} "
-                f"| {fmt_ratio(ratio(get('rust1'), get('opencv1')))} "
-                f"| {fmt_ratio(ratio(get('rustN'), get('opencvN')))} |"
-            )
+    lines += component_rows(components, order, lambda get: [
+        fmt_rate(get("legacy")), fmt_rate(get("rust1")), fmt_rate(get("rustN")),
+        fmt_rate(get("opencv1")), fmt_rate(get("opencvN")),
+        fmt_ratio(ratio(get("rust1"), get("legacy"))),
+        fmt_ratio(ratio(get("rust1"), get("opencv1"))),
+        fmt_ratio(ratio(get("rustN"), get("opencvN"))),
+    ])
     if any(series.endswith("@avx2") for (_, _, series) in components):
         lines += [
             "",
@@ -219,16 +226,12 @@ def markdown(report, model, simd, date, session, fidelity):
             f"| Rust AVX2/OpenCV {n}t | Rust AVX2/best 1t |",
             "|---|---|---:|---:|---:|---:|---:|",
         ]
-        for component, what in order:
-            for size, shape in SIZES.items():
-                get = rates(components, component, size).get
-                lines.append(
-                    f"| {component} ({what}) | {shape} | {fmt_rate(get('rust1@avx2'))} "
-                    f"| {fmt_rate(get('rustN@avx2'))} "
-                    f"| {fmt_ratio(ratio(get('rust1@avx2'), get('opencv1')))} "
-                    f"| {fmt_ratio(ratio(get('rustN@avx2'), get('opencvN')))} "
-                    f"| {fmt_ratio(ratio(get('rust1@avx2'), get('rust1')))} |"
-                )
+        lines += component_rows(components, order, lambda get: [
+            fmt_rate(get("rust1@avx2")), fmt_rate(get("rustN@avx2")),
+            fmt_ratio(ratio(get("rust1@avx2"), get("opencv1"))),
+            fmt_ratio(ratio(get("rustN@avx2"), get("opencvN"))),
+            fmt_ratio(ratio(get("rust1@avx2"), get("rust1"))),
+        ])
     if fidelity:
         lines += fidelity_lines(fidelity)
     lines += [

@@ -124,7 +124,8 @@ struct Job<'a> {
 struct Scratch {
     /// Per sample column, the sum over the clamped source rows of the current output row.
     column_sums: Vec<u32>,
-    /// Per output sample, how much its window sum exceeds that of the pixel to its left.
+    /// Per output sample, how much its window sum exceeds that of the pixel to its left;
+    /// then, summed in place, the window sum itself (see [`average_row`]).
     steps: Vec<u32>,
 }
 
@@ -206,7 +207,8 @@ fn init_column_sums<'a>(
 ///
 /// The window sum of pixel `x` is that of `x - 1` plus `steps[x]`, the entering column
 /// minus the leaving one. The steps are computed first, as straight runs over the row
-/// that vectorise; only the running sum itself is sequential.
+/// that vectorise; the running sum turns them into window sums in place (the one
+/// sequential loop, an add a sample); the rounded means of those vectorise again.
 #[inline(always)]
 fn average_row<const C: usize>(
     sums: &[u32],
